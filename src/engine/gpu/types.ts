@@ -1,0 +1,67 @@
+/**
+ * The contract of the GPU engine that the stage runner drives. The runner encodes whole chunks of
+ * steps into one command encoder (no CPU round trip inside a step) and only reads back when a hook
+ * needs data.
+ */
+
+import type { StageSpec } from '../../io/spec.ts';
+import type { AtomState, SystemStats } from '../api.ts';
+import type { Batch } from '../batch.ts';
+
+/** A dynamics (integrator or optimizer) living on the GPU, with per-system parameters. */
+export interface GpuDynamics {
+  readonly kind: StageSpec['kind'];
+  /**
+   * First part of a step, before the force evaluation, for atoms of systems whose status equals
+   * `statusCode`. For FIRE the whole update happens here (it uses the forces of the last evaluation).
+   */
+  encodePreUpdate(encoder: GPUCommandEncoder, statusCode: number): void;
+  /** Second part of a step, after the force evaluation (velocity Verlet's last half kick). */
+  encodePostUpdate(encoder: GPUCommandEncoder, statusCode: number): void;
+  /** Simulated time advanced per step, fs, per system (FIRE's adaptive dt is read from the GPU). */
+  readTimeStep(): Promise<Float64Array>;
+  /** Resets per-system state (FIRE's dt, α and counters) for the given systems. */
+  reset(systems?: readonly number[]): void;
+  destroy(): void;
+}
+
+/** GPU-resident batch with its neighbor list and potential. */
+export interface GpuEngine {
+  readonly device: GPUDevice;
+  readonly nAtoms: number;
+  readonly nSystems: number;
+  /**
+   * Encodes the neighbor-list check (displacement since the last build > skin/2 triggers a rebuild,
+   * decided on the GPU through indirect dispatch) followed by forces, per-atom energy and virial.
+   */
+  encodeCompute(encoder: GPUCommandEncoder): void;
+  /** Encodes the reductions that fill the per-system statistics buffer. */
+  encodeStats(encoder: GPUCommandEncoder): void;
+  /** Reads the per-system statistics written by the last encodeStats (awaits the GPU). */
+  readStats(): Promise<SystemStats>;
+  /** Reads per-atom state (awaits the GPU). */
+  readAtoms(): Promise<AtomState>;
+  /** Overwrites positions and velocities (Å, Å/fs), e.g. on restart; forces the next compute to rebuild the list. */
+  writeAtoms(positions: ArrayLike<number>, velocities: ArrayLike<number>): void;
+  /** Sets the status code of each system (length nSystems). */
+  writeStatus(status: Int32Array): void;
+  /** Creates the GPU dynamics for a stage. */
+  createDynamics(stage: StageSpec): GpuDynamics;
+  /** Number of neighbor-list builds so far (read back from the GPU). */
+  readRebuildCount(): Promise<number>;
+  destroy(): void;
+}
+
+/** Options of {@link GpuEngine} creation. */
+export interface GpuEngineOptions {
+  /** Skin added to the cutoff for the Verlet list, Å. */
+  skin: number;
+}
+
+/** Factory signature implemented in src/engine/gpu/engine.ts. */
+export type CreateGpuEngine = (
+  device: GPUDevice,
+  batch: Batch,
+  potential: import('../../io/spec.ts').PotentialSpec,
+  options: GpuEngineOptions,
+) => Promise<GpuEngine>;
