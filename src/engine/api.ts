@@ -40,7 +40,7 @@ export interface LogRecord {
   stageStep: number;
   /** Step counted over the whole run. */
   step: number;
-  /** Simulated time since the start of the run, fs (FIRE steps count their own dt). */
+  /** Simulated time since the start of the run, fs; optimizer (FIRE) steps do not advance it. */
   time: number;
   /** Summed over systems, eV. */
   potentialEnergy: number;
