@@ -1,0 +1,43 @@
+import { useEffect, useMemo, useState } from 'react';
+import { argonVoidSpec } from '../io/examples.ts';
+import { AppContext, type AppServices } from './appContext.ts';
+import { WebGpuUnavailable } from './components/WebGpuUnavailable.tsx';
+import { Workbench } from './components/Workbench.tsx';
+import { createEngineWorker } from './engine/createEngineWorker.ts';
+import { EngineClient } from './engine/engineClient.ts';
+import { useStore } from './hooks/useStore.ts';
+import { createStore } from './state/createStore.ts';
+import { initialRunState } from './state/runState.ts';
+import { createSpecStore } from './state/specStore.ts';
+import { installTestHook } from './testHook.ts';
+
+/** The page: detects WebGPU, starts the engine worker with the default example, shows the workbench. */
+export function App() {
+  const [stores] = useState(() => ({
+    runStore: createStore(initialRunState),
+    specStore: createSpecStore(argonVoidSpec),
+  }));
+  const [client, setClient] = useState<EngineClient | null>(null);
+
+  useEffect(() => {
+    const c = new EngineClient(stores.runStore, createEngineWorker);
+    setClient(c);
+    const removeHook = installTestHook(c);
+    void c.start(stores.specStore.getState().lastValid);
+    return () => {
+      removeHook();
+      c.dispose();
+    };
+  }, [stores]);
+
+  const phase = useStore(stores.runStore, (s) => s.phase);
+  const reason = useStore(stores.runStore, (s) => s.unsupportedReason);
+  const title = useStore(stores.specStore, (s) => s.lastValid.name);
+  const services: AppServices = useMemo(() => ({ ...stores, client }), [stores, client]);
+
+  return (
+    <AppContext.Provider value={services}>
+      {phase === 'unsupported' ? <WebGpuUnavailable reason={reason ?? ''} /> : <Workbench title={title} />}
+    </AppContext.Provider>
+  );
+}

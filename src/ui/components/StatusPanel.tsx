@@ -1,0 +1,84 @@
+import { useRunState } from '../hooks/useRunState.ts';
+import { StageList } from './StageList.tsx';
+
+function fmt(value: number | null, digits: number): string {
+  return value === null || !Number.isFinite(value) ? '—' : value.toFixed(digits);
+}
+
+const phaseLabel: Record<string, string> = {
+  detecting: 'checking WebGPU…',
+  unsupported: 'WebGPU unavailable',
+  loading: 'loading…',
+  ready: 'ready',
+  running: 'running',
+  paused: 'paused',
+  ended: 'ended',
+};
+
+/** Current stage, step, energies, temperature and max force, with units. */
+export function StatusPanel() {
+  const s = useRunState((state) => state);
+  const stageName = s.stageIndex >= 0 ? (s.stages[s.stageIndex] ?? '') : '—';
+  return (
+    <section className="panel status" aria-labelledby="status-title">
+      <h2 id="status-title">Status</h2>
+      <p>
+        <span data-testid="run-phase">{phaseLabel[s.phase]}</span>
+        {s.endReason && <span data-testid="end-reason"> ({s.endReason})</span>}
+        {s.nAtoms > 0 && (
+          <span className="muted">
+            {' '}
+            · <span data-testid="atom-count">{s.nAtoms}</span> atoms · {s.adapter}
+          </span>
+        )}
+      </p>
+      <StageList />
+      <dl className="readouts">
+        <dt>Stage</dt>
+        <dd>
+          <span data-testid="stage-name">{stageName}</span>{' '}
+          <span className="muted" data-testid="stage-index">
+            {s.stageIndex >= 0 ? `${s.stageIndex + 1} of ${s.stages.length}` : ''}
+          </span>
+        </dd>
+        <dt>Step</dt>
+        <dd data-testid="step">{s.step}</dd>
+        <dt>Time</dt>
+        <dd>
+          <span data-testid="time">{fmt(s.time / 1000, 3)}</span> ps
+        </dd>
+        <dt>Potential energy</dt>
+        <dd>
+          <span data-testid="potential-energy">{fmt(s.potentialEnergy, 4)}</span> eV
+        </dd>
+        <dt>Kinetic energy</dt>
+        <dd>
+          <span data-testid="kinetic-energy">{fmt(s.kineticEnergy, 4)}</span> eV
+        </dd>
+        <dt>Temperature</dt>
+        <dd>
+          <span data-testid="temperature">{fmt(s.temperature, 2)}</span> K
+        </dd>
+        <dt>Max force</dt>
+        <dd>
+          <span data-testid="max-force">{fmt(s.maxForce, 5)}</span> eV/Å
+        </dd>
+        <dt>Last snapshot</dt>
+        <dd>
+          {s.lastSnapshotStep === null ? (
+            '—'
+          ) : (
+            <>
+              step <span data-testid="last-snapshot">{s.lastSnapshotStep}</span>
+            </>
+          )}
+        </dd>
+      </dl>
+      {s.restoredFrom && (
+        <p className="muted">
+          Restarted from the snapshot at step <span data-testid="restored-step">{s.restoredFrom.step}</span>.
+        </p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,100 @@
+import { useEffect, useRef } from 'react';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import { useApp } from '../appContext.ts';
+import type { SeriesColumn } from '../plots/logSeries.ts';
+
+/** One curve of a plot. */
+export interface CurveSpec {
+  column: SeriesColumn;
+  label: string;
+  color: string;
+  /** uPlot scale key; curves on another scale get a right-hand axis. */
+  scale?: string;
+}
+
+interface Props {
+  title: string;
+  /** Axis label of the main scale, with unit. */
+  yLabel: string;
+  /** Axis label of the secondary scale, if any curve uses one. */
+  y2Label?: string;
+  curves: CurveSpec[];
+  testId: string;
+  height?: number;
+  /** Logarithmic main scale (for quantities spanning decades, like max force). */
+  logScale?: boolean;
+}
+
+/** Redraw rate limit: setData at most this often. */
+const REDRAW_MS = 100;
+const AXIS_TEXT = '#c5cfdb';
+const AXIS_GRID = '#2a3340';
+
+/** A live uPlot chart of log columns against time (ps), redrawn at ≤ 10 Hz from typed arrays. */
+export function TimeSeriesPlot({
+  title,
+  yLabel,
+  y2Label,
+  curves,
+  testId,
+  height = 180,
+  logScale = false,
+}: Props) {
+  const { client } = useApp();
+  const container = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    const el = container.current;
+    if (!el || !client) return;
+    const series = client.series;
+    const grid = { stroke: AXIS_GRID, width: 1 };
+    const axes: uPlot.Axis[] = [
+      { label: 'time (ps)', stroke: AXIS_TEXT, grid, ticks: grid },
+      { label: yLabel, scale: 'y', stroke: AXIS_TEXT, grid, ticks: grid },
+    ];
+    if (y2Label) {
+      // The secondary axis takes the colour of its curve, so it is clear which curve it measures.
+      const color = curves.find((c) => c.scale === 'y2')?.color ?? AXIS_TEXT;
+      axes.push({ label: y2Label, scale: 'y2', side: 1, stroke: color, grid: { show: false }, ticks: grid });
+    }
+    const plot = new uPlot(
+      {
+        width: Math.max(el.clientWidth, 200),
+        height,
+        legend: { live: false },
+        scales: { x: { time: false }, y: logScale ? { distr: 3 } : {} },
+        axes,
+        series: [
+          { label: 'time (ps)' },
+          ...curves.map((c) => ({ label: c.label, stroke: c.color, width: 1.5, scale: c.scale ?? 'y' })),
+        ],
+      },
+      [series.view('timePs'), ...curves.map((c) => series.view(c.column))],
+      el,
+    );
+    let drawn = -1;
+    const redraw = () => {
+      if (series.version === drawn) return;
+      drawn = series.version;
+      plot.setData([series.view('timePs'), ...curves.map((c) => series.view(c.column))]);
+      el.dataset.points = String(series.length);
+    };
+    redraw();
+    const timer = setInterval(redraw, REDRAW_MS);
+    const resize = new ResizeObserver(() => plot.setSize({ width: Math.max(el.clientWidth, 200), height }));
+    resize.observe(el);
+    return () => {
+      clearInterval(timer);
+      resize.disconnect();
+      plot.destroy();
+    };
+  }, [client, curves, yLabel, y2Label, height, logScale]);
+
+  return (
+    <figure className="panel plot">
+      <figcaption>{title}</figcaption>
+      <div ref={container} data-testid={testId} data-points="0" role="img" aria-label={`${title} plot`} />
+    </figure>
+  );
+}

@@ -1,0 +1,34 @@
+import { AtomView } from './AtomView.tsx';
+import { DeviceLostBanner } from './DeviceLostBanner.tsx';
+import { ErrorBanner } from './ErrorBanner.tsx';
+import { LivePlots } from './LivePlots.tsx';
+import { RunControls } from './RunControls.tsx';
+import { SpecJson } from './SpecJson.tsx';
+import { StageForm } from './StageForm.tsx';
+import { StatusPanel } from './StatusPanel.tsx';
+
+/** The page once WebGPU is known to work: viewer, controls, status, plots and the stage form. */
+export function Workbench({ title }: { title: string }) {
+  return (
+    <div className="workbench">
+      <header>
+        <h1>MD Workbench</h1>
+        <p className="muted spec-name">{title}</p>
+        <RunControls />
+      </header>
+      <DeviceLostBanner />
+      <ErrorBanner />
+      <main>
+        <section className="view-column" aria-label="Atoms">
+          <AtomView />
+          <LivePlots />
+        </section>
+        <aside className="side-column">
+          <StatusPanel />
+          <StageForm />
+          <SpecJson />
+        </aside>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,192 @@
+/**
+ * The page's side of the engine worker: starts it, loads and runs specs, and turns engine events
+ * into run-state updates (throttled for logs), plot series and view updates. Framework-free; React
+ * components reach it through a context.
+ */
+import * as Comlink from 'comlink';
+import type { EngineEvent, EngineWorkerApi, LogRecord } from '../../engine/api.ts';
+import type { PipelineSpec } from '../../io/spec.ts';
+import { LogSeries } from '../plots/logSeries.ts';
+import type { Store } from '../state/createStore.ts';
+import { type RunAction, type RunState, reduceRunState } from '../state/runState.ts';
+import { detectWebGpu } from './webgpuSupport.ts';
+
+/** Receives the atoms to show: `loaded` (all atoms) and `frame` (new positions). */
+export interface ViewSink {
+  onLoaded(event: Extract<EngineEvent, { type: 'loaded' }>): void;
+  onPositions(positions: Float32Array): void;
+}
+
+/** Status updates from log records are coalesced to at most this rate. */
+const LOG_FLUSH_MS = 100;
+
+function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** The worker, or anything that speaks comlink's protocol and can be ended. */
+export type EngineEndpoint = Comlink.Endpoint & { terminate(): void };
+
+export class EngineClient {
+  readonly series = new LogSeries();
+  private worker: EngineEndpoint | null = null;
+  private api: Comlink.Remote<EngineWorkerApi> | null = null;
+  private loadedSpec: string | null = null;
+  private lastLoaded: Extract<EngineEvent, { type: 'loaded' }> | null = null;
+  private lastPositions: Float32Array | null = null;
+  private views = new Set<ViewSink>();
+  private pendingLog: LogRecord | null = null;
+  private flushTimer: ReturnType<typeof setTimeout> | null = null;
+  private disposed = false;
+
+  constructor(
+    private readonly store: Store<RunState>,
+    private readonly createWorker: () => EngineEndpoint,
+  ) {}
+
+  private dispatch(action: RunAction): void {
+    this.store.setState((s) => reduceRunState(s, action));
+  }
+
+  /** Detects WebGPU, starts the worker, initialises the device and loads `spec`. */
+  async start(spec: PipelineSpec): Promise<void> {
+    const support = await detectWebGpu(navigator, window.isSecureContext);
+    if (this.disposed) return;
+    if (!support.ok) {
+      this.dispatch({ type: 'page/unsupported', reason: support.reason });
+      return;
+    }
+    await this.connect(spec);
+  }
+
+  /** Starts the worker, initialises its device and loads `spec` (WebGPU already known to be there). */
+  async connect(spec: PipelineSpec): Promise<void> {
+    this.dispatch({ type: 'page/loading' });
+    this.worker = this.createWorker();
+    this.worker.addEventListener('error', (e) => {
+      const message = 'message' in e && typeof e.message === 'string' ? e.message : '';
+      this.dispatch({ type: 'page/error', message: message || 'the engine worker failed' });
+    });
+    this.api = Comlink.wrap<EngineWorkerApi>(this.worker);
+    try {
+      await this.api.init();
+    } catch (e) {
+      this.dispatch({ type: 'page/unsupported', reason: messageOf(e) });
+      return;
+    }
+    await this.load(spec);
+  }
+
+  private async load(spec: PipelineSpec): Promise<boolean> {
+    const api = this.api;
+    if (!api) return false;
+    this.series.clear();
+    try {
+      await api.load(
+        spec,
+        Comlink.proxy((e: EngineEvent) => this.onEvent(e)),
+      );
+      this.loadedSpec = JSON.stringify(spec);
+      return true;
+    } catch (e) {
+      this.dispatch({ type: 'page/error', message: messageOf(e) });
+      return false;
+    }
+  }
+
+  /** Runs `spec`, reloading it first if it differs from the loaded one or the last run has ended. */
+  async run(spec: PipelineSpec): Promise<void> {
+    const api = this.api;
+    if (!api) return;
+    const phase = this.store.getState().phase;
+    if (phase === 'running' || phase === 'paused') return;
+    if (JSON.stringify(spec) !== this.loadedSpec || phase === 'ended') {
+      if (!(await this.load(spec))) return;
+    }
+    try {
+      await api.run();
+    } catch (e) {
+      this.dispatch({ type: 'page/error', message: messageOf(e) });
+    }
+  }
+
+  pause(): void {
+    void this.api?.pause();
+  }
+
+  resume(): void {
+    void this.api?.resume();
+  }
+
+  stop(): void {
+    void this.api?.stop();
+  }
+
+  /** After a device loss: rebuilds on a new device from the last snapshot, then runs on. */
+  async restartFromLastSnapshot(): Promise<void> {
+    const api = this.api;
+    if (!api) return;
+    try {
+      const at = await api.restartFromLastSnapshot();
+      this.dispatch({ type: 'page/restored', step: at.step, stage: at.stage });
+      await api.run();
+    } catch (e) {
+      this.dispatch({ type: 'page/error', message: messageOf(e) });
+    }
+  }
+
+  /** Testing aid (e2e): destroys the worker's GPU device. */
+  loseDeviceForTesting(): void {
+    void this.api?.loseDeviceForTesting();
+  }
+
+  /** Registers a view; it is given the loaded atoms and the latest positions at once. */
+  addView(view: ViewSink): () => void {
+    this.views.add(view);
+    if (this.lastLoaded) view.onLoaded(this.lastLoaded);
+    if (this.lastPositions) view.onPositions(this.lastPositions);
+    return () => {
+      this.views.delete(view);
+    };
+  }
+
+  private onEvent(e: EngineEvent): void {
+    if (this.disposed) return;
+    switch (e.type) {
+      case 'log':
+        this.series.append(e.record);
+        this.pendingLog = e.record;
+        this.flushTimer ??= setTimeout(() => this.flushLog(), LOG_FLUSH_MS);
+        return;
+      case 'frame':
+        this.lastPositions = e.frame.positions;
+        for (const v of this.views) v.onPositions(e.frame.positions);
+        return;
+      case 'loaded':
+        this.lastLoaded = e;
+        this.lastPositions = e.positions;
+        for (const v of this.views) v.onLoaded(e);
+        break;
+    }
+    // Other events change what the page shows; apply any pending log first to keep the order.
+    this.flushLog();
+    this.dispatch(e);
+  }
+
+  private flushLog(): void {
+    if (this.flushTimer !== null) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    const record = this.pendingLog;
+    if (!record) return;
+    this.pendingLog = null;
+    this.dispatch({ type: 'log', record });
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    if (this.flushTimer !== null) clearTimeout(this.flushTimer);
+    this.api?.[Comlink.releaseProxy]();
+    this.worker?.terminate();
+    this.views.clear();
+  }
+}

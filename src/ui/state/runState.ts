@@ -1,0 +1,159 @@
+/**
+ * What the page knows about the engine and the run, derived from engine events (src/engine/api.ts)
+ * by a pure reducer, so it can be tested without a worker or a GPU.
+ */
+import type { EngineEvent, LogRecord, RunEnd } from '../../engine/api.ts';
+
+/** Where the page stands. */
+export type RunPhase =
+  | 'detecting' // checking for WebGPU in the page
+  | 'unsupported' // no WebGPU: the explanation page is shown
+  | 'loading' // worker started, spec being loaded
+  | 'ready' // system loaded, not yet run
+  | 'running'
+  | 'paused'
+  | 'ended';
+
+export interface RunState {
+  phase: RunPhase;
+  /** Why WebGPU is unusable, when phase is 'unsupported'. */
+  unsupportedReason: string | null;
+  adapter: string;
+  nAtoms: number;
+  /** Display names of the stages of the loaded chain. */
+  stages: string[];
+  /** Index of the current stage, −1 before the first `stage` event. */
+  stageIndex: number;
+  /** Step counted over the whole run. */
+  step: number;
+  /** Simulated time since the start of the run, fs. */
+  time: number;
+  /** eV, null until the first log record. */
+  potentialEnergy: number | null;
+  /** eV. */
+  kineticEnergy: number | null;
+  /** K. */
+  temperature: number | null;
+  /** eV/Å. */
+  maxForce: number | null;
+  /** Step of the last snapshot written, null if none yet. */
+  lastSnapshotStep: number | null;
+  endReason: RunEnd | null;
+  /** Engine or page error to show in a banner (end with 'error' or 'nan', rejected calls). */
+  error: { reason: RunEnd | 'init' | 'call'; message: string } | null;
+  deviceLost: { message: string; canRestart: boolean } | null;
+  /** Set after a restart from a snapshot: the step and stage it resumed from. */
+  restoredFrom: { step: number; stage: number } | null;
+}
+
+export const initialRunState: RunState = {
+  phase: 'detecting',
+  unsupportedReason: null,
+  adapter: '',
+  nAtoms: 0,
+  stages: [],
+  stageIndex: -1,
+  step: 0,
+  time: 0,
+  potentialEnergy: null,
+  kineticEnergy: null,
+  temperature: null,
+  maxForce: null,
+  lastSnapshotStep: null,
+  endReason: null,
+  error: null,
+  deviceLost: null,
+  restoredFrom: null,
+};
+
+/** Actions that come from the page rather than from the engine. */
+export type PageAction =
+  | { type: 'page/unsupported'; reason: string }
+  | { type: 'page/loading' }
+  | { type: 'page/error'; message: string }
+  | { type: 'page/restored'; step: number; stage: number }
+  | { type: 'page/dismiss-error' };
+
+export type RunAction = EngineEvent | PageAction;
+
+function withLog(state: RunState, r: LogRecord): RunState {
+  return {
+    ...state,
+    stageIndex: r.stage,
+    step: r.step,
+    time: r.time,
+    potentialEnergy: r.potentialEnergy,
+    kineticEnergy: r.kineticEnergy,
+    temperature: r.temperature,
+    maxForce: r.maxForce,
+  };
+}
+
+export function reduceRunState(state: RunState, action: RunAction): RunState {
+  switch (action.type) {
+    case 'loaded':
+      return {
+        ...initialRunState,
+        phase: 'ready',
+        adapter: action.adapter,
+        nAtoms: action.nAtoms,
+        stages: action.stages,
+      };
+    case 'stage':
+      return { ...state, stageIndex: action.stage, step: action.step };
+    case 'log':
+      return withLog(state, action.record);
+    case 'frame':
+      return state;
+    case 'snapshot':
+      return { ...state, lastSnapshotStep: action.step };
+    case 'converged':
+      return state;
+    case 'state':
+      if (action.state === 'idle') return state.phase === 'ended' ? state : { ...state, phase: 'ready' };
+      return { ...state, phase: action.state, endReason: null };
+    case 'end': {
+      const failed = action.reason === 'error' || action.reason === 'nan';
+      return {
+        ...state,
+        phase: 'ended',
+        endReason: action.reason,
+        step: Math.max(state.step, action.step),
+        error: failed ? { reason: action.reason, message: action.message ?? '' } : state.error,
+      };
+    }
+    case 'device-lost':
+      return { ...state, deviceLost: { message: action.message, canRestart: action.canRestart } };
+    case 'page/unsupported':
+      return { ...state, phase: 'unsupported', unsupportedReason: action.reason };
+    case 'page/loading':
+      return { ...state, phase: 'loading' };
+    case 'page/error':
+      return { ...state, error: { reason: 'call', message: action.message } };
+    case 'page/restored':
+      return {
+        ...state,
+        phase: 'ready',
+        deviceLost: null,
+        endReason: null,
+        error: null,
+        step: action.step,
+        stageIndex: action.stage,
+        restoredFrom: { step: action.step, stage: action.stage },
+      };
+    case 'page/dismiss-error':
+      return { ...state, error: null };
+  }
+}
+
+/** What a person should do about an error, by its cause. */
+export function errorAdvice(reason: RunEnd | 'init' | 'call'): string {
+  switch (reason) {
+    case 'nan':
+      return 'The simulation produced NaN (atoms too close or a time step too large). Lower dt, relax with FIRE first, then press Run to start again.';
+    case 'init':
+      return 'The engine could not start. Reload the page; if it persists, check that WebGPU is enabled.';
+    default:
+      return 'Press Run to start again from the spec; if it keeps failing, reload the page and check the browser console.';
+  }
+}
