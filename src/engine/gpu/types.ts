@@ -43,8 +43,13 @@ export interface GpuEngine {
   readAtoms(): Promise<AtomState>;
   /** Overwrites positions and velocities (Å, Å/fs), e.g. on restart; forces the next compute to rebuild the list. */
   writeAtoms(positions: ArrayLike<number>, velocities: ArrayLike<number>): void;
-  /** Sets the status code of each system (length nSystems). */
+  /** Sets the status code of each system (length nSystems). Masked updates support codes 0..63. */
   writeStatus(status: Int32Array): void;
+  /**
+   * Sets the per-system step counters (advanced by each post-update; the Langevin RNG counter) of
+   * the given systems, all by default, to 0. Call at the start of a stage.
+   */
+  resetStepCounters(systems?: readonly number[]): void;
   /** Creates the GPU dynamics for a stage. */
   createDynamics(stage: StageSpec): GpuDynamics;
   /** Number of neighbor-list builds so far (read back from the GPU). */

@@ -1,0 +1,244 @@
+/**
+ * The GPU engine: a batch of systems resident on the GPU with its Verlet list, the Lennard-Jones
+ * potential, per-system reductions and the dynamics of each stage. The stage runner encodes whole
+ * chunks of steps into one command encoder; nothing here does CPU work or creates GPU objects per
+ * step, and the only reads are the explicit `read*` methods.
+ */
+import type { PotentialSpec, StageSpec } from '../../io/spec.ts';
+import type { AtomState, SystemStats } from '../api.ts';
+import type { Batch } from '../batch.ts';
+import {
+  type BatchBuffers,
+  createBatchBuffers,
+  destroyBatchBuffers,
+  packPositions,
+  packVelocities,
+  unpackXyz,
+} from './buffers.ts';
+import { GpuFire } from './fire.ts';
+import { KernelSet, readBuffer, WORKGROUP_SIZE } from './kernels.ts';
+import { CONTROL_WORDS, reductionBlocks } from './layout.ts';
+import { GpuLennardJones } from './lennardJones.ts';
+import { cellGrids, GpuNeighborList, initialCapacity } from './neighborList.ts';
+import { ATOMS_PER_THREAD, type PassName } from './shaders.ts';
+import { GpuStatistics } from './statistics.ts';
+import type { CreateGpuEngine, GpuDynamics, GpuEngine, GpuEngineOptions } from './types.ts';
+import { GpuVerletDynamics } from './verletDynamics.ts';
+
+const ALL_PASSES: readonly PassName[] = [
+  'checkDisplacement',
+  'scheduleRebuild',
+  'assignCells',
+  'scanCells',
+  'scatterCells',
+  'sortCells',
+  'buildVerlet',
+  'lennardJones',
+  'velocityVerletFirstHalf',
+  'halfKick',
+  'langevinBaoab',
+  'firePower',
+  'fireAdapt',
+  'fireKick',
+  'fireStepLimit',
+  'fireDrift',
+  'statisticsBlocks',
+  'statisticsSystems',
+];
+
+/** Options beyond {@link GpuEngineOptions}, for tests and tuning. */
+export interface LennardJonesGpuEngineOptions extends GpuEngineOptions {
+  /** Initial neighbors per atom (default: from the density); the list grows when a row overflows. */
+  neighborCapacity?: number;
+}
+
+/** A {@link GpuEngine} for the Lennard-Jones potential, with a few inspection methods for tests. */
+export class LennardJonesGpuEngine implements GpuEngine {
+  readonly nAtoms: number;
+  readonly nSystems: number;
+  /** Times the neighbor capacity had to grow after an overflow. */
+  neighborOverflows = 0;
+  private readonly types: Int32Array;
+  private readonly masses: Float64Array;
+
+  constructor(
+    readonly device: GPUDevice,
+    private readonly kernels: KernelSet,
+    private readonly b: BatchBuffers,
+    private readonly neighborList: GpuNeighborList,
+    private readonly potential: GpuLennardJones,
+    private readonly statistics: GpuStatistics,
+    batch: Batch,
+  ) {
+    this.nAtoms = batch.nAtoms;
+    this.nSystems = batch.nSystems;
+    this.types = batch.types.slice();
+    this.masses = batch.masses.slice();
+    neighborList.onResize = (neighbors) => potential.setNeighbors(neighbors);
+  }
+
+  /** Neighbors stored per atom now. */
+  get neighborCapacity(): number {
+    return this.neighborList.capacity;
+  }
+
+  encodeCompute(encoder: GPUCommandEncoder): void {
+    const pass = encoder.beginComputePass({ label: 'compute' });
+    this.neighborList.encode(pass);
+    this.potential.encode(pass);
+    pass.end();
+  }
+
+  encodeStats(encoder: GPUCommandEncoder): void {
+    this.statistics.encode(encoder);
+  }
+
+  async readStats(): Promise<SystemStats> {
+    const { stats, control } = await this.statistics.read();
+    if (!this.recoverFromOverflow(control)) return stats;
+    const encoder = this.device.createCommandEncoder({ label: 'recompute after neighbor overflow' });
+    this.encodeCompute(encoder);
+    this.encodeStats(encoder);
+    this.device.queue.submit([encoder.finish()]);
+    return this.readStats();
+  }
+
+  /** Positions are those on the GPU: wrapped into the cell on periodic axes at each list rebuild. */
+  async readAtoms(): Promise<AtomState> {
+    const n = this.nAtoms;
+    const bytes = 16 * n;
+    const staging = this.device.createBuffer({
+      label: 'atoms readback',
+      size: 3 * bytes + 4 * CONTROL_WORDS,
+      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+    });
+    const encoder = this.device.createCommandEncoder({ label: 'read atoms' });
+    encoder.copyBufferToBuffer(this.b.positions, 0, staging, 0, bytes);
+    encoder.copyBufferToBuffer(this.b.velocities, 0, staging, bytes, bytes);
+    encoder.copyBufferToBuffer(this.b.forces, 0, staging, 2 * bytes, bytes);
+    encoder.copyBufferToBuffer(this.b.control, 0, staging, 3 * bytes, 4 * CONTROL_WORDS);
+    this.device.queue.submit([encoder.finish()]);
+    await staging.mapAsync(GPUMapMode.READ);
+    const data = staging.getMappedRange().slice(0);
+    staging.destroy();
+    if (this.recoverFromOverflow(new Uint32Array(data, 3 * bytes, CONTROL_WORDS))) {
+      const again = this.device.createCommandEncoder({ label: 'recompute after neighbor overflow' });
+      this.encodeCompute(again);
+      this.device.queue.submit([again.finish()]);
+      return this.readAtoms();
+    }
+    const forces = new Float32Array(data, 2 * bytes, 4 * n);
+    const energies = new Float32Array(n);
+    for (let i = 0; i < n; i++) energies[i] = forces[4 * i + 3]!;
+    return {
+      positions: unpackXyz(new Float32Array(data, 0, 4 * n), n),
+      velocities: unpackXyz(new Float32Array(data, bytes, 4 * n), n),
+      forces: unpackXyz(forces, n),
+      energies,
+    };
+  }
+
+  writeAtoms(positions: ArrayLike<number>, velocities: ArrayLike<number>): void {
+    if (positions.length !== 3 * this.nAtoms || velocities.length !== 3 * this.nAtoms) {
+      throw new Error(`writeAtoms: expected 3 × ${this.nAtoms} values for positions and velocities`);
+    }
+    this.device.queue.writeBuffer(this.b.positions, 0, packPositions(positions, this.types));
+    this.device.queue.writeBuffer(this.b.velocities, 0, packVelocities(velocities, this.masses));
+    this.neighborList.requestRebuild();
+  }
+
+  writeStatus(status: Int32Array): void {
+    if (status.length !== this.nSystems) throw new Error(`writeStatus: expected ${this.nSystems} codes`);
+    this.device.queue.writeBuffer(this.b.status, 0, Int32Array.from(status));
+  }
+
+  /** Sets the step counters (the Langevin RNG counter) of the given systems (all by default) to 0. */
+  resetStepCounters(systems?: readonly number[]): void {
+    if (!systems) {
+      this.device.queue.writeBuffer(this.b.steps, 0, new Uint32Array(this.nSystems));
+      return;
+    }
+    for (const s of systems) this.device.queue.writeBuffer(this.b.steps, 4 * s, Uint32Array.of(0));
+  }
+
+  /** Step counters of every system (awaits the GPU). */
+  async readStepCounters(): Promise<Uint32Array> {
+    return new Uint32Array(await readBuffer(this.device, this.b.steps, 4 * this.nSystems));
+  }
+
+  createDynamics(stage: StageSpec): GpuDynamics {
+    switch (stage.kind) {
+      case 'nve':
+      case 'langevin':
+        return new GpuVerletDynamics(this.kernels, this.b, stage);
+      case 'fire':
+        return new GpuFire(this.kernels, this.b, stage);
+    }
+  }
+
+  async readRebuildCount(): Promise<number> {
+    const control = new Uint32Array(await readBuffer(this.device, this.b.control, 4 * CONTROL_WORDS));
+    if (this.recoverFromOverflow(control)) {
+      const encoder = this.device.createCommandEncoder({ label: 'recompute after neighbor overflow' });
+      this.encodeCompute(encoder);
+      this.device.queue.submit([encoder.finish()]);
+      return this.readRebuildCount();
+    }
+    return control[1]!;
+  }
+
+  /** The Verlet list as CSR rows (stored order), for tests (awaits the GPU). */
+  readNeighborList(): Promise<{ ptr: Int32Array; neighbors: Int32Array }> {
+    return this.neighborList.read();
+  }
+
+  /** Grows the neighbor list if a row overflowed since the last check; true when it did. */
+  private recoverFromOverflow(control: Uint32Array): boolean {
+    const longest = control[2]!;
+    if (longest <= this.neighborList.capacity) return false;
+    this.neighborList.grow(longest);
+    this.neighborOverflows++;
+    return true;
+  }
+
+  destroy(): void {
+    this.neighborList.destroy();
+    this.potential.destroy();
+    this.statistics.destroy();
+    destroyBatchBuffers(this.b);
+    this.kernels.destroy();
+  }
+}
+
+/**
+ * Uploads `batch` and compiles the kernels. The first `encodeCompute` builds the neighbor list.
+ * Throws for what this engine does not support: non-LJ potentials, triclinic cells, periodic
+ * lengths ≤ 2·(cutoff + skin), non-positive masses, empty batches.
+ */
+export const createGpuEngine: (
+  device: GPUDevice,
+  batch: Batch,
+  potential: PotentialSpec,
+  options: LennardJonesGpuEngineOptions,
+) => Promise<LennardJonesGpuEngine> = async (device, batch, potential, options) => {
+  if (potential.kind !== 'lennard-jones')
+    throw new Error(`the GPU engine does not support ${potential.kind} yet`);
+  if (batch.nAtoms < 1) throw new Error('the GPU engine needs at least one atom');
+  if (!(options.skin >= 0)) throw new Error(`skin ${options.skin} Å must be ≥ 0`);
+  for (let i = 0; i < batch.nAtoms; i++) {
+    if (!(batch.masses[i]! > 0)) throw new Error(`atom ${i}: mass ${batch.masses[i]} amu must be > 0`);
+  }
+  const listCutoff = potential.cutoff + options.skin;
+  const { grids, nCells } = cellGrids(batch, listCutoff);
+  const blocks = reductionBlocks(batch, WORKGROUP_SIZE * ATOMS_PER_THREAD);
+  const kernels = await KernelSet.create(device, ALL_PASSES);
+  const b = createBatchBuffers(kernels, batch, grids, blocks);
+  const capacity = options.neighborCapacity ?? initialCapacity(batch, listCutoff);
+  const neighborList = new GpuNeighborList(kernels, b, nCells, listCutoff, options.skin, capacity);
+  const lj = new GpuLennardJones(kernels, b, potential, neighborList.neighbors);
+  const statistics = new GpuStatistics(kernels, b);
+  return new LennardJonesGpuEngine(device, kernels, b, neighborList, lj, statistics, batch);
+};
+
+/** Type check: the factory implements the shared contract. */
+export const createGpuEngineContract: CreateGpuEngine = createGpuEngine;

@@ -1,0 +1,277 @@
+/**
+ * Verlet neighbor list built on the GPU from a cell list, rebuilt without a CPU round trip.
+ *
+ * Every `encode` runs check_displacement (flags a rebuild when a non-NULL atom moved more than
+ * skin/2 since the last build) and schedule_rebuild (one thread writes the indirect-dispatch
+ * arguments: 0 workgroups when no rebuild is due), then the five rebuild passes through
+ * dispatchWorkgroupsIndirect: assign_cells (wrap positions into the cell, count per cell),
+ * scan_cells (prefix sum), scatter_cells, sort_cells (deterministic order), build_verlet.
+ *
+ * Grids: each system has its own grid of ⌊L/(cutoff + skin)⌋ cells per axis (at least 1, so tiny
+ * systems reduce to an all-pairs search). Periodic lengths must exceed 2·(cutoff + skin); the
+ * stencil then visits the images −1, 0, +1 of the neighbor cells, which stays correct with 1 or 2
+ * cells on an axis. Open axes put atoms outside the cell into the face cells.
+ *
+ * Capacity: each atom stores at most `capacity` neighbors (column-major rows, row 0 = counts). A
+ * longer row is truncated on the GPU and its length recorded; at the next readback the engine grows
+ * the capacity (1.25× the longest row), rebuilds and recomputes the forces. Steps run between the
+ * overflow and that readback missed the pairs beyond the capacity.
+ */
+import type { Batch } from '../batch.ts';
+import type { BatchBuffers } from './buffers.ts';
+import { type KernelSet, readBuffer, workgroupsFor } from './kernels.ts';
+import { packNeighborParams, type SystemGrid } from './layout.ts';
+
+const STORAGE = GPUBufferUsage.STORAGE;
+
+/** Cell grids of every system for cells of at least `listCutoff` (Å); throws on what is unsupported. */
+export function cellGrids(batch: Batch, listCutoff: number): { grids: SystemGrid[]; nCells: number } {
+  const grids: SystemGrid[] = [];
+  let nCells = 0;
+  for (let s = 0; s < batch.nSystems; s++) {
+    const c = batch.cells.subarray(9 * s, 9 * s + 9);
+    if (c[1] !== 0 || c[2] !== 0 || c[3] !== 0 || c[5] !== 0 || c[6] !== 0 || c[7] !== 0) {
+      throw new Error(`system ${s}: the GPU engine supports orthorhombic cells only (triclinic comes later)`);
+    }
+    const dims: [number, number, number] = [1, 1, 1];
+    for (let a = 0; a < 3; a++) {
+      const length = c[4 * a]!;
+      if (!(length > 0)) throw new Error(`system ${s}: cell length ${length} Å along axis ${a} must be > 0`);
+      const periodic = batch.pbc[3 * s + a] === 1;
+      if (periodic && length <= 2 * listCutoff) {
+        throw new Error(
+          `system ${s}: periodic cell length ${length} Å along axis ${a} must exceed 2 × (cutoff + skin) = ` +
+            `${2 * listCutoff} Å (minimum image over the Verlet list; a smaller skin may do)`,
+        );
+      }
+      dims[a] = Math.min(1024, Math.max(1, Math.floor(length / listCutoff)));
+    }
+    grids.push({ dims, cellOffset: nCells });
+    nCells += dims[0] * dims[1] * dims[2];
+  }
+  return { grids, nCells };
+}
+
+/**
+ * A first guess of the neighbors per atom: 1.25× the count in the list sphere at the mean density
+ * (over the atoms' extent along open axes), plus 16, at most the largest system's atoms − 1.
+ */
+export function initialCapacity(batch: Batch, listCutoff: number): number {
+  let guess = 16;
+  let largest = 1;
+  for (let s = 0; s < batch.nSystems; s++) {
+    const begin = batch.atomsPtr[s]!;
+    const n = batch.atomsPtr[s + 1]! - begin;
+    let volume = 1;
+    for (let a = 0; a < 3; a++) {
+      let length = batch.cells[9 * s + 4 * a]!;
+      if (!batch.pbc[3 * s + a] && n > 0) {
+        // Open axis (a slab in vacuum, a cluster): the atoms' extent gives the density, not the cell.
+        let lo = Number.POSITIVE_INFINITY;
+        let hi = Number.NEGATIVE_INFINITY;
+        for (let i = begin; i < begin + n; i++) {
+          lo = Math.min(lo, batch.positions[3 * i + a]!);
+          hi = Math.max(hi, batch.positions[3 * i + a]!);
+        }
+        length = Math.min(length, hi - lo + 1);
+      }
+      volume *= length;
+    }
+    const expected = ((n / volume) * 4 * Math.PI * listCutoff ** 3) / 3;
+    guess = Math.max(guess, Math.ceil(1.25 * expected) + 16);
+    largest = Math.max(largest, n - 1);
+  }
+  return Math.max(1, Math.min(guess, largest));
+}
+
+/** The GPU Verlet list of one batch. */
+export class GpuNeighborList {
+  /** Neighbors stored per atom. */
+  capacity: number;
+  /** Column-major rows: [i] = count, [(k + 1)·nAtoms + i] = k-th neighbor of atom i. */
+  neighbors: GPUBuffer;
+  private readonly params: GPUBuffer;
+  private readonly referencePositions: GPUBuffer;
+  private readonly cellCount: GPUBuffer;
+  private readonly cellStart: GPUBuffer;
+  private readonly cellSlots: GPUBuffer;
+  private readonly cellAtoms: GPUBuffer;
+  private readonly cellPositions: GPUBuffer;
+  private readonly dispatchArgs: GPUBuffer;
+  private readonly atomGroups: number;
+  private readonly groups: Record<
+    'check' | 'schedule' | 'assign' | 'scan' | 'scatter' | 'sort',
+    GPUBindGroup
+  >;
+  private buildGroup: GPUBindGroup;
+  /** Called with the new neighbors buffer whenever the capacity grows. */
+  onResize: (neighbors: GPUBuffer) => void = () => {};
+
+  constructor(
+    private readonly kernels: KernelSet,
+    private readonly b: BatchBuffers,
+    private readonly nCells: number,
+    private readonly listCutoff: number,
+    private readonly skin: number,
+    capacity: number,
+  ) {
+    const k = kernels;
+    const n = b.nAtoms;
+    this.capacity = capacity;
+    this.atomGroups = workgroupsFor(n, k.device);
+    workgroupsFor(nCells, k.device);
+    this.params = k.createBuffer('neighbor params', 32, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
+    this.writeParams();
+    this.referencePositions = k.createBuffer('reference positions', 16 * n, STORAGE);
+    this.cellCount = k.createBuffer('cell counts', 4 * nCells, STORAGE);
+    this.cellStart = k.createBuffer('cell starts', 4 * (nCells + 1), STORAGE | GPUBufferUsage.COPY_SRC);
+    this.cellSlots = k.createBuffer('cell slots', 8 * n, STORAGE);
+    this.cellAtoms = k.createBuffer('cell atoms', 4 * n, STORAGE);
+    this.cellPositions = k.createBuffer('cell positions', 16 * n, STORAGE);
+    this.dispatchArgs = k.createBuffer('rebuild dispatch args', 36, STORAGE | GPUBufferUsage.INDIRECT);
+    this.neighbors = this.createNeighbors();
+    this.groups = {
+      check: k.bindGroup('checkDisplacement', [
+        b.positions,
+        this.referencePositions,
+        b.systemOf,
+        b.systems,
+        b.control,
+        this.params,
+      ]),
+      schedule: k.bindGroup('scheduleRebuild', [b.control, this.dispatchArgs, this.params]),
+      assign: k.bindGroup('assignCells', [
+        b.positions,
+        this.referencePositions,
+        b.systemOf,
+        b.systems,
+        this.cellCount,
+        this.cellSlots,
+        this.params,
+      ]),
+      scan: k.bindGroup('scanCells', [this.cellCount, this.cellStart, this.params]),
+      scatter: k.bindGroup('scatterCells', [this.cellSlots, this.cellStart, this.cellAtoms, this.params]),
+      sort: k.bindGroup('sortCells', [
+        this.cellStart,
+        this.cellAtoms,
+        b.positions,
+        this.cellPositions,
+        this.params,
+      ]),
+    };
+    this.buildGroup = this.createBuildGroup();
+  }
+
+  private writeParams(): void {
+    const { nAtoms } = this.b;
+    const data = packNeighborParams({
+      nAtoms,
+      nCells: this.nCells,
+      capacity: this.capacity,
+      listCutoff: this.listCutoff,
+      skin: this.skin,
+    });
+    this.kernels.device.queue.writeBuffer(this.params, 0, data);
+  }
+
+  private createNeighbors(): GPUBuffer {
+    // Row 0 holds the counts; one spare row lets the LJ loop read two slots at a time.
+    const bytes = 4 * (this.capacity + 2) * this.b.nAtoms;
+    const limit = this.kernels.device.limits.maxStorageBufferBindingSize;
+    if (bytes > limit) {
+      throw new Error(
+        `neighbor list of ${this.b.nAtoms} atoms × ${this.capacity} neighbors needs ${bytes} bytes, above this device's storage binding limit of ${limit}`,
+      );
+    }
+    return this.kernels.createBuffer('neighbors', bytes, STORAGE | GPUBufferUsage.COPY_SRC);
+  }
+
+  private createBuildGroup(): GPUBindGroup {
+    return this.kernels.bindGroup('buildVerlet', [
+      this.b.positions,
+      this.b.systemOf,
+      this.b.systems,
+      this.cellStart,
+      this.cellAtoms,
+      this.cellPositions,
+      this.neighbors,
+      this.b.control,
+      this.params,
+    ]);
+  }
+
+  /** Encodes the displacement check and the (indirect, possibly empty) rebuild. */
+  encode(pass: GPUComputePassEncoder): void {
+    const k = this.kernels;
+    pass.setPipeline(k.pipeline('checkDisplacement'));
+    pass.setBindGroup(0, this.groups.check);
+    pass.dispatchWorkgroups(this.atomGroups);
+    pass.setPipeline(k.pipeline('scheduleRebuild'));
+    pass.setBindGroup(0, this.groups.schedule);
+    pass.dispatchWorkgroups(1);
+    pass.setPipeline(k.pipeline('assignCells'));
+    pass.setBindGroup(0, this.groups.assign);
+    pass.dispatchWorkgroupsIndirect(this.dispatchArgs, 0);
+    pass.setPipeline(k.pipeline('scanCells'));
+    pass.setBindGroup(0, this.groups.scan);
+    pass.dispatchWorkgroupsIndirect(this.dispatchArgs, 24);
+    pass.setPipeline(k.pipeline('scatterCells'));
+    pass.setBindGroup(0, this.groups.scatter);
+    pass.dispatchWorkgroupsIndirect(this.dispatchArgs, 0);
+    pass.setPipeline(k.pipeline('sortCells'));
+    pass.setBindGroup(0, this.groups.sort);
+    pass.dispatchWorkgroupsIndirect(this.dispatchArgs, 12);
+    pass.setPipeline(k.pipeline('buildVerlet'));
+    pass.setBindGroup(0, this.buildGroup);
+    pass.dispatchWorkgroupsIndirect(this.dispatchArgs, 0);
+  }
+
+  /** Makes the next `encode` rebuild (after positions were overwritten). */
+  requestRebuild(): void {
+    this.kernels.device.queue.writeBuffer(this.b.control, 0, Uint32Array.of(1));
+  }
+
+  /** Grows the capacity to hold rows of `longestRow` neighbors and requests a rebuild. */
+  grow(longestRow: number): void {
+    this.capacity = Math.ceil(1.25 * longestRow) + 8;
+    this.neighbors.destroy();
+    this.neighbors = this.createNeighbors();
+    this.buildGroup = this.createBuildGroup();
+    this.writeParams();
+    // The overflow record has been handled: clear it with the rebuild request.
+    this.kernels.device.queue.writeBuffer(this.b.control, 0, Uint32Array.of(1));
+    this.kernels.device.queue.writeBuffer(this.b.control, 8, Uint32Array.of(0));
+    this.onResize(this.neighbors);
+  }
+
+  /** Reads the list as CSR rows in stored order (awaits the GPU). */
+  async read(): Promise<{ ptr: Int32Array; neighbors: Int32Array }> {
+    const n = this.b.nAtoms;
+    const data = new Uint32Array(
+      await readBuffer(this.kernels.device, this.neighbors, 4 * (this.capacity + 1) * n),
+    );
+    const ptr = new Int32Array(n + 1);
+    for (let i = 0; i < n; i++) ptr[i + 1] = ptr[i]! + data[i]!;
+    const out = new Int32Array(ptr[n]!);
+    for (let i = 0; i < n; i++) {
+      for (let k = 0; k < data[i]!; k++) out[ptr[i]! + k] = data[(k + 1) * n + i]!;
+    }
+    return { ptr, neighbors: out };
+  }
+
+  destroy(): void {
+    for (const buffer of [
+      this.params,
+      this.referencePositions,
+      this.cellCount,
+      this.cellStart,
+      this.cellSlots,
+      this.cellAtoms,
+      this.cellPositions,
+      this.dispatchArgs,
+      this.neighbors,
+    ]) {
+      buffer.destroy();
+    }
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * WGSL sources of every kernel pass, composed with the shared declarations. Each pass is one file
+ * under kernels/; kernels/common/structs.wgsl (structs, bind-free helpers, the WORKGROUP_SIZE
+ * override) and a prelude of constants generated from units.ts are prepended, so TypeScript and
+ * WGSL share one definition of each constant.
+ */
+import rngWgsl from '../../../kernels/common/rng.wgsl?raw';
+import structsWgsl from '../../../kernels/common/structs.wgsl?raw';
+import fireAdaptWgsl from '../../../kernels/integrators/fire_adapt.wgsl?raw';
+import fireDriftWgsl from '../../../kernels/integrators/fire_drift.wgsl?raw';
+import fireKickWgsl from '../../../kernels/integrators/fire_kick.wgsl?raw';
+import firePowerWgsl from '../../../kernels/integrators/fire_power.wgsl?raw';
+import fireStepLimitWgsl from '../../../kernels/integrators/fire_step_limit.wgsl?raw';
+import halfKickWgsl from '../../../kernels/integrators/half_kick.wgsl?raw';
+import langevinBaoabWgsl from '../../../kernels/integrators/langevin_baoab.wgsl?raw';
+import velocityVerletFirstHalfWgsl from '../../../kernels/integrators/velocity_verlet_first_half.wgsl?raw';
+import assignCellsWgsl from '../../../kernels/neighbor/assign_cells.wgsl?raw';
+import buildVerletWgsl from '../../../kernels/neighbor/build_verlet.wgsl?raw';
+import checkDisplacementWgsl from '../../../kernels/neighbor/check_displacement.wgsl?raw';
+import scanCellsWgsl from '../../../kernels/neighbor/scan_cells.wgsl?raw';
+import scatterCellsWgsl from '../../../kernels/neighbor/scatter_cells.wgsl?raw';
+import scheduleRebuildWgsl from '../../../kernels/neighbor/schedule_rebuild.wgsl?raw';
+import sortCellsWgsl from '../../../kernels/neighbor/sort_cells.wgsl?raw';
+import lennardJonesWgsl from '../../../kernels/potentials/lennard_jones.wgsl?raw';
+import statisticsBlocksWgsl from '../../../kernels/reduce/statistics_blocks.wgsl?raw';
+import statisticsSystemsWgsl from '../../../kernels/reduce/statistics_systems.wgsl?raw';
+import { BOLTZMANN_EV_PER_K } from '../units.ts';
+
+/** Atoms each thread of a reduction block handles: a block is WORKGROUP_SIZE × this many atoms. */
+export const ATOMS_PER_THREAD = 8;
+
+const prelude = [
+  `const BOLTZMANN_EV_PER_K: f32 = ${BOLTZMANN_EV_PER_K};`,
+  `const ATOMS_PER_THREAD: u32 = ${ATOMS_PER_THREAD}u;`,
+  '',
+].join('\n');
+
+/** Kernel passes by name; the name is also the label of the module and pipeline. */
+const passes = {
+  checkDisplacement: [checkDisplacementWgsl],
+  scheduleRebuild: [scheduleRebuildWgsl],
+  assignCells: [assignCellsWgsl],
+  scanCells: [scanCellsWgsl],
+  scatterCells: [scatterCellsWgsl],
+  sortCells: [sortCellsWgsl],
+  buildVerlet: [buildVerletWgsl],
+  lennardJones: [lennardJonesWgsl],
+  velocityVerletFirstHalf: [velocityVerletFirstHalfWgsl],
+  halfKick: [halfKickWgsl],
+  langevinBaoab: [rngWgsl, langevinBaoabWgsl],
+  firePower: [firePowerWgsl],
+  fireAdapt: [fireAdaptWgsl],
+  fireKick: [fireKickWgsl],
+  fireStepLimit: [fireStepLimitWgsl],
+  fireDrift: [fireDriftWgsl],
+  statisticsBlocks: [statisticsBlocksWgsl],
+  statisticsSystems: [statisticsSystemsWgsl],
+} as const;
+
+/** Name of a kernel pass. */
+export type PassName = keyof typeof passes;
+
+/** Full WGSL of one pass: prelude, shared declarations, then the pass's own files. */
+export function passSource(name: PassName): string {
+  return [prelude, structsWgsl, ...passes[name]].join('\n');
+}
+
+/** WGSL of the shared declarations and the RNG, for test kernels that exercise them directly. */
+export function commonSource(): string {
+  return [prelude, structsWgsl, rngWgsl].join('\n');
+}

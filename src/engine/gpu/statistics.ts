@@ -1,0 +1,97 @@
+/**
+ * Per-system statistics reduced on the GPU in two deterministic levels (kernels/reduce/): blocks of
+ * WORKGROUP_SIZE atoms (never straddling systems), then one workgroup per system over its blocks.
+ */
+import type { SystemStats } from '../api.ts';
+import type { BatchBuffers } from './buffers.ts';
+import type { KernelSet } from './kernels.ts';
+import { CONTROL_WORDS, STATISTICS_FLOATS } from './layout.ts';
+
+/** Statistics and the control words, read back together. */
+export interface StatisticsReadback {
+  stats: SystemStats;
+  /** rebuild requested, rebuild count, longest overflowing row, 0. */
+  control: Uint32Array;
+}
+
+export class GpuStatistics {
+  private readonly partials: GPUBuffer;
+  private readonly staging: GPUBuffer;
+  private readonly blocksGroup: GPUBindGroup;
+  private readonly systemsGroup: GPUBindGroup;
+  private readonly statisticsBytes: number;
+
+  constructor(
+    private readonly kernels: KernelSet,
+    private readonly b: BatchBuffers,
+  ) {
+    this.statisticsBytes = 4 * STATISTICS_FLOATS * b.nSystems;
+    this.partials = kernels.createBuffer(
+      'statistics partials',
+      48 * Math.max(1, b.blockCount),
+      GPUBufferUsage.STORAGE,
+    );
+    this.staging = kernels.device.createBuffer({
+      label: 'statistics readback',
+      size: this.statisticsBytes + 4 * CONTROL_WORDS,
+      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+    });
+    this.blocksGroup = kernels.bindGroup('statisticsBlocks', [
+      b.positions,
+      b.velocities,
+      b.forces,
+      b.virials,
+      b.blocks,
+      this.partials,
+    ]);
+    this.systemsGroup = kernels.bindGroup('statisticsSystems', [this.partials, b.systems, b.statistics]);
+  }
+
+  /** Encodes both reduction levels and the copy of statistics and control words to the staging buffer. */
+  encode(encoder: GPUCommandEncoder): void {
+    const k = this.kernels;
+    const pass = encoder.beginComputePass({ label: 'statistics' });
+    if (this.b.blockCount > 0) {
+      pass.setPipeline(k.pipeline('statisticsBlocks'));
+      pass.setBindGroup(0, this.blocksGroup);
+      pass.dispatchWorkgroups(this.b.blockCount);
+    }
+    pass.setPipeline(k.pipeline('statisticsSystems'));
+    pass.setBindGroup(0, this.systemsGroup);
+    pass.dispatchWorkgroups(this.b.nSystems);
+    pass.end();
+    encoder.copyBufferToBuffer(this.b.statistics, 0, this.staging, 0, this.statisticsBytes);
+    encoder.copyBufferToBuffer(this.b.control, 0, this.staging, this.statisticsBytes, 4 * CONTROL_WORDS);
+  }
+
+  /** Maps the staging buffer written by the last submitted `encode`. */
+  async read(): Promise<StatisticsReadback> {
+    await this.staging.mapAsync(GPUMapMode.READ);
+    const data = this.staging.getMappedRange().slice(0);
+    this.staging.unmap();
+    const f = new Float32Array(data, 0, STATISTICS_FLOATS * this.b.nSystems);
+    const control = new Uint32Array(data, this.statisticsBytes, CONTROL_WORDS);
+    const ns = this.b.nSystems;
+    const stats: SystemStats = {
+      potentialEnergy: new Float64Array(ns),
+      kineticEnergy: new Float64Array(ns),
+      temperature: new Float64Array(ns),
+      maxForce: new Float64Array(ns),
+      virial: new Float64Array(9 * ns),
+    };
+    for (let s = 0; s < ns; s++) {
+      const o = STATISTICS_FLOATS * s;
+      stats.potentialEnergy[s] = f[o]!;
+      stats.kineticEnergy[s] = f[o + 1]!;
+      stats.temperature[s] = f[o + 2]!;
+      stats.maxForce[s] = f[o + 3]!;
+      for (let c = 0; c < 9; c++) stats.virial[9 * s + c] = f[o + 4 + c]!;
+    }
+    return { stats, control: control.slice() };
+  }
+
+  destroy(): void {
+    this.partials.destroy();
+    this.staging.destroy();
+  }
+}
