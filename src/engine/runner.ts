@@ -144,6 +144,7 @@ export class StageRunner {
       engine.writeStatus(new Int32Array(engine.nSystems).fill(ACTIVE_STATUS));
       if (this.position.stageStep === 0) {
         dynamics.reset();
+        engine.resetStepCounters();
         if (spec.kind === 'fire') await this.zeroVelocities();
       }
       this.emit({ type: 'stage', stage: index, name: stageName(spec, index), step: this.position.step });

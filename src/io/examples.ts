@@ -16,7 +16,7 @@ export const argonVoidSpec: PipelineSpecInput = {
     latticeConstant: 5.26,
     repeat: [10, 10, 10],
     voidRadius: 8,
-    jitter: 0.05,
+    jitter: 0.25,
     temperature: 0,
     seed: 1,
   },
