@@ -1,0 +1,58 @@
+/**
+ * Benchmark dispatcher: `npm run bench -- <name> [options]` runs one benchmark, writes
+ * bench/results/<name>.json (DESIGN §9) and prints a table. Exits 1 if a case failed its checks.
+ */
+import { type BenchResult, formatTable, writeResult } from '../bench/results.ts';
+
+interface Benchmark {
+  summary: string;
+  usage: () => Promise<string>;
+  run: (argv: string[]) => Promise<BenchResult>;
+}
+
+const benchmarks: Record<string, Benchmark> = {
+  lj: {
+    summary: 'LAMMPS LJ melt (32,000 and 256,000 atoms): WebGPU engine in headless Chromium vs LAMMPS serial',
+    usage: async () => (await import('../bench/ljRun.ts')).ljUsage,
+    run: async (argv) => (await import('../bench/ljRun.ts')).benchLj(argv),
+  },
+};
+
+function usage(): string {
+  const names = Object.entries(benchmarks).map(([name, b]) => `  ${name.padEnd(8)} ${b.summary}`);
+  return [
+    'usage: npm run bench -- <name> [options]   (--help after a name lists its options)',
+    '',
+    'benchmarks:',
+    ...names,
+  ].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  const bench = name === undefined ? undefined : benchmarks[name];
+  if (!bench) {
+    if (name !== undefined && name !== '--help' && name !== '-h')
+      console.error(`unknown benchmark '${name}'\n`);
+    console.error(usage());
+    return name === '--help' || name === '-h' ? 0 : 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(await bench.usage());
+    return 0;
+  }
+  const result = await bench.run(rest);
+  const path = await writeResult(result);
+  console.log(`\n${formatTable(result)}\n\nwrote ${path}`);
+  const invalid = result.cases.filter((c) => c.details?.valid === false);
+  for (const c of invalid) console.error(`CHECK FAILED: ${c.case}: ${JSON.stringify(c.details)}`);
+  return invalid.length > 0 ? 1 : 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(1);
+  },
+);
