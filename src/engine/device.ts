@@ -35,6 +35,8 @@ export async function requestGpuDevice(gpu: GPU | undefined = globalThis.navigat
   for (const name of WANTED_LIMITS) requiredLimits[name] = adapter.limits[name];
   const device = await adapter.requestDevice({ label: 'md-engine', requiredLimits });
   const info = adapter.info;
-  const name = [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ') || 'unknown adapter';
+  const name =
+    [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ') ||
+    'unknown adapter';
   return { device, adapter: name };
 }

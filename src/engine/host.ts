@@ -109,7 +109,12 @@ export class EngineHost implements EngineWorkerApi {
     if (snapshot?.velocities) {
       batch.positions.set(snapshot.positions);
       batch.velocities.set(snapshot.velocities);
-      start = { stage: snapshot.stage, stageStep: snapshot.stageStep, step: snapshot.step, time: snapshot.time };
+      start = {
+        stage: snapshot.stage,
+        stageStep: snapshot.stageStep,
+        step: snapshot.step,
+        time: snapshot.time,
+      };
     }
     await this.build(batch, start);
     const at = start ?? { stage: 0, step: 0 };

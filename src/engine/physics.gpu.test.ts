@@ -8,8 +8,8 @@ import { parseSpec } from '../io/spec.ts';
 import type { EngineEvent, LogRecord } from './api.ts';
 import { requestGpuDevice } from './device.ts';
 import { createGpuEngine } from './gpu/engine.ts';
-import { lennardJonesReference } from './reference/lennardJones.ts';
 import { fireMinimize } from './reference/dynamics.ts';
+import { lennardJonesReference } from './reference/lennardJones.ts';
 import { StageRunner } from './runner.ts';
 import { HostMemorySink } from './sinks/hostMemory.ts';
 import { buildSystem } from './structures/index.ts';
@@ -23,13 +23,21 @@ beforeAll(async () => {
 afterAll(() => device.destroy());
 
 /** Runs a spec on the GPU and returns every log record and event. */
-async function runSpec(input: PipelineSpecInput): Promise<{ logs: LogRecord[]; events: EngineEvent[]; nAtoms: number }> {
+async function runSpec(
+  input: PipelineSpecInput,
+): Promise<{ logs: LogRecord[]; events: EngineEvent[]; nAtoms: number }> {
   const spec = parseSpec(input);
   const batch = buildSystem(spec.system);
   const engine = await createGpuEngine(device, batch, spec.potential, { skin: spec.neighbor.skin });
   const events: EngineEvent[] = [];
   const runner = new StageRunner(
-    { engine, stages: spec.stages, listener: (e) => events.push(e), sink: new HostMemorySink(10), viewFrameIntervalMs: 0 },
+    {
+      engine,
+      stages: spec.stages,
+      listener: (e) => events.push(e),
+      sink: new HostMemorySink(10),
+      viewFrameIntervalMs: 0,
+    },
     batch.atomsPtr,
   );
   const end = await runner.run();
@@ -46,11 +54,25 @@ describe('physics on the GPU engine (gpu)', () => {
     // fcc at liquid density (1.41 g/cm³), melted by Langevin at 110 K, then NVE.
     const { logs, nAtoms } = await runSpec({
       version: 1,
-      system: { kind: 'fcc', element: 'Ar', mass: 39.948, latticeConstant: 5.73, repeat: [4, 4, 4], temperature: 110 },
+      system: {
+        kind: 'fcc',
+        element: 'Ar',
+        mass: 39.948,
+        latticeConstant: 5.73,
+        repeat: [4, 4, 4],
+        temperature: 110,
+      },
       potential: { ...argon, shift: true },
       neighbor: { skin: 1 },
       stages: [
-        { kind: 'langevin', steps: 2000, dt: 5, temperature: 110, friction: 0.02, hooks: [{ kind: 'log', every: 500 }] },
+        {
+          kind: 'langevin',
+          steps: 2000,
+          dt: 5,
+          temperature: 110,
+          friction: 0.02,
+          hooks: [{ kind: 'log', every: 500 }],
+        },
         { kind: 'nve', steps: 10_000, dt: 5, hooks: [{ kind: 'log', every: 100 }] },
       ],
     });
@@ -69,9 +91,27 @@ describe('physics on the GPU engine (gpu)', () => {
   it('Langevin at 85 K gives a mean temperature within 2 % of the target over the second half of 20 ps', async () => {
     const { logs } = await runSpec({
       version: 1,
-      system: { kind: 'fcc', element: 'Ar', mass: 39.948, latticeConstant: 5.31, repeat: [4, 4, 4], temperature: 85, seed: 3 },
+      system: {
+        kind: 'fcc',
+        element: 'Ar',
+        mass: 39.948,
+        latticeConstant: 5.31,
+        repeat: [4, 4, 4],
+        temperature: 85,
+        seed: 3,
+      },
       potential: { ...argon, shift: true },
-      stages: [{ kind: 'langevin', steps: 4000, dt: 5, temperature: 85, friction: 0.01, seed: 11, hooks: [{ kind: 'log', every: 10 }] }],
+      stages: [
+        {
+          kind: 'langevin',
+          steps: 4000,
+          dt: 5,
+          temperature: 85,
+          friction: 0.01,
+          seed: 11,
+          hooks: [{ kind: 'log', every: 10 }],
+        },
+      ],
     });
     const secondHalf = logs.filter((r) => r.stageStep > 2000).map((r) => r.temperature);
     const tMean = mean(secondHalf);
@@ -82,7 +122,15 @@ describe('physics on the GPU engine (gpu)', () => {
   it('FIRE stops below fmax at the same energy as the f64 reference minimiser from the same start', async () => {
     const input: PipelineSpecInput = {
       version: 1,
-      system: { kind: 'fcc', element: 'Ar', mass: 39.948, latticeConstant: 5.26, repeat: [4, 4, 4], voidRadius: 4, jitter: 0.1 },
+      system: {
+        kind: 'fcc',
+        element: 'Ar',
+        mass: 39.948,
+        latticeConstant: 5.26,
+        repeat: [4, 4, 4],
+        voidRadius: 4,
+        jitter: 0.1,
+      },
       potential: { ...argon, shift: false },
       stages: [
         {
@@ -112,7 +160,9 @@ describe('physics on the GPU engine (gpu)', () => {
     });
     expect(ref.converged).toBe(true);
     const eRef = ref.energy[0]!;
-    console.info(`FIRE: GPU ${last.stageStep} steps E = ${last.potentialEnergy} eV; reference ${ref.steps} steps E = ${eRef} eV`);
+    console.info(
+      `FIRE: GPU ${last.stageStep} steps E = ${last.potentialEnergy} eV; reference ${ref.steps} steps E = ${eRef} eV`,
+    );
     // Both stop with max |F| < 0.01 eV/Å; the energies agree far better than that implies.
     expect(Math.abs(last.potentialEnergy - eRef) / batch.nAtoms).toBeLessThan(1e-5);
   });

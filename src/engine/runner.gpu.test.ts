@@ -19,7 +19,15 @@ afterAll(() => device.destroy());
 
 const base = (stages: PipelineSpecInput['stages']): PipelineSpecInput => ({
   version: 1,
-  system: { kind: 'fcc', element: 'Ar', mass: 39.948, latticeConstant: 5.26, repeat: [4, 4, 4], jitter: 0.05, temperature: 40 },
+  system: {
+    kind: 'fcc',
+    element: 'Ar',
+    mass: 39.948,
+    latticeConstant: 5.26,
+    repeat: [4, 4, 4],
+    jitter: 0.05,
+    temperature: 40,
+  },
   potential: { kind: 'lennard-jones', epsilon: 0.0104, sigma: 3.4, cutoff: 8.5, shift: true },
   stages,
 });
@@ -46,14 +54,21 @@ async function setup(input: PipelineSpecInput, extraHooks?: (stage: number) => H
 
 /** A hook that records (stage, step, point) each time it fires. */
 function recorder(points: readonly HookPoint[], every: number, calls: string[]): Hook {
-  return { name: 'recorder', points, every, run: (ctx) => void calls.push(`${ctx.stage}:${ctx.stageStep}:${ctx.point}`) };
+  return {
+    name: 'recorder',
+    points,
+    every,
+    run: (ctx) => void calls.push(`${ctx.stage}:${ctx.stageStep}:${ctx.point}`),
+  };
 }
 
 describe('StageRunner (gpu)', () => {
   it('fires the eight step points in order, at the hook frequency', async () => {
     const calls: string[] = [];
     const stepPoints = HOOK_POINTS.filter((p) => p !== 'on-converge');
-    const { runner, engine } = await setup(base([{ kind: 'nve', steps: 7, dt: 2 }]), () => [recorder(stepPoints, 3, calls)]);
+    const { runner, engine } = await setup(base([{ kind: 'nve', steps: 7, dt: 2 }]), () => [
+      recorder(stepPoints, 3, calls),
+    ]);
     expect(await runner.run()).toBe('completed');
     engine.destroy();
     // Steps are counted from 1; every point of step n sees stageStep n.
@@ -64,13 +79,22 @@ describe('StageRunner (gpu)', () => {
   it('runs stages in order, counts steps and time, and writes snapshots at their frequency', async () => {
     const { runner, events, sink, engine } = await setup(
       base([
-        { kind: 'langevin', steps: 10, dt: 2, temperature: 50, friction: 0.01, hooks: [{ kind: 'snapshot', every: 5 }] },
+        {
+          kind: 'langevin',
+          steps: 10,
+          dt: 2,
+          temperature: 50,
+          friction: 0.01,
+          hooks: [{ kind: 'snapshot', every: 5 }],
+        },
         { kind: 'nve', steps: 6, dt: 1, hooks: [{ kind: 'log', every: 3 }] },
       ]),
     );
     await runner.run();
     engine.destroy();
-    expect(events.filter((e) => e.type === 'stage').map((e) => (e.type === 'stage' ? e.stage : -1))).toEqual([0, 1]);
+    expect(events.filter((e) => e.type === 'stage').map((e) => (e.type === 'stage' ? e.stage : -1))).toEqual([
+      0, 1,
+    ]);
     expect(sink.read().map((f) => [f.stage, f.stageStep, f.step])).toEqual([
       [0, 5, 5],
       [0, 10, 10],
@@ -107,7 +131,9 @@ describe('StageRunner (gpu)', () => {
   });
 
   it('pauses without advancing, resumes, and stops cleanly', async () => {
-    const { runner, events, engine } = await setup(base([{ kind: 'nve', steps: 1_000_000, dt: 1, hooks: [{ kind: 'log', every: 5 }] }]));
+    const { runner, events, engine } = await setup(
+      base([{ kind: 'nve', steps: 1_000_000, dt: 1, hooks: [{ kind: 'log', every: 5 }] }]),
+    );
     const done = runner.run();
     await new Promise((r) => setTimeout(r, 300));
     runner.pause();

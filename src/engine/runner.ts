@@ -10,9 +10,9 @@ import type { StageSpec } from '../io/spec.ts';
 import { stageName } from '../io/spec.ts';
 import type { AtomState, EngineListener, RunEnd, SystemStats } from './api.ts';
 import type { GpuDynamics, GpuEngine } from './gpu/types.ts';
+import { criteriaFromSpec, hooksFromSpec, logRecord, nanGuardHook } from './hooks/fromSpec.ts';
 import type { ConvergenceCriterion, Hook, HookContext, HookPoint } from './hooks/hook.ts';
 import { hookFires } from './hooks/hook.ts';
-import { criteriaFromSpec, hooksFromSpec, logRecord, nanGuardHook } from './hooks/fromSpec.ts';
 import type { HostMemorySink } from './sinks/hostMemory.ts';
 
 /** Where a run stands: used to resume after a pause, a restart or a device loss. */
@@ -64,12 +64,18 @@ export class StageRunner {
   private lastFrameAt = 0;
   private forcesValid = false;
 
-  constructor(private readonly options: StageRunnerOptions, atomsPtr: Int32Array) {
+  constructor(
+    private readonly options: StageRunnerOptions,
+    atomsPtr: Int32Array,
+  ) {
     this.engine = options.engine;
     this.stages = options.stages;
     this.emit = options.listener;
     this.sink = options.sink;
-    this.atomsPerSystem = Int32Array.from({ length: atomsPtr.length - 1 }, (_, s) => atomsPtr[s + 1]! - atomsPtr[s]!);
+    this.atomsPerSystem = Int32Array.from(
+      { length: atomsPtr.length - 1 },
+      (_, s) => atomsPtr[s + 1]! - atomsPtr[s]!,
+    );
     this.position = { ...(options.start ?? { stage: 0, stageStep: 0, step: 0, time: 0 }) };
   }
 
@@ -121,7 +127,12 @@ export class StageRunner {
       }
       const end = this.stopRequest ?? { reason: 'completed' as const, message: '' };
       if (end.reason !== 'device-lost') await this.sendViewFrame(true);
-      this.emit({ type: 'end', reason: end.reason, step: this.position.step, ...(end.message ? { message: end.message } : {}) });
+      this.emit({
+        type: 'end',
+        reason: end.reason,
+        step: this.position.step,
+        ...(end.message ? { message: end.message } : {}),
+      });
       return end.reason;
     } finally {
       this.emit({ type: 'state', state: 'idle' });
@@ -182,7 +193,12 @@ export class StageRunner {
   }
 
   /** Last step of the next chunk: the first step from `first` on where a hook or criterion fires. */
-  private chunkEnd(first: number, steps: number, hooks: readonly Hook[], criteria: readonly ConvergenceCriterion[]): number {
+  private chunkEnd(
+    first: number,
+    steps: number,
+    hooks: readonly Hook[],
+    criteria: readonly ConvergenceCriterion[],
+  ): number {
     const cap = Math.min(steps, first + this.chunkSize - 1);
     let end = cap;
     for (const every of [...hooks.map((h) => h.every), ...criteria.map((c) => c.every)]) {
@@ -288,7 +304,8 @@ export class StageRunner {
       engine.writeStatus(Int32Array.from(converged, (c) => (c ? CONVERGED_STATUS : ACTIVE_STATUS)));
       this.emit({ type: 'converged', stage, step: this.position.step, systems: newly });
       // on-converge hooks fire whenever systems converge, whatever their frequency.
-      for (const hook of hooks) if (hook.points.includes('on-converge')) await hook.run(context('on-converge'));
+      for (const hook of hooks)
+        if (hook.points.includes('on-converge')) await hook.run(context('on-converge'));
     }
   }
 

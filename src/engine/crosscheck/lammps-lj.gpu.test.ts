@@ -35,7 +35,10 @@ afterAll(() => {
 });
 
 /** Energies, per-atom energies, forces and virials from one GPU force evaluation. */
-async function gpuForces(batch: Batch, p: LennardJonesParams): Promise<ForceResult & { maxForce: number }> {
+async function gpuForces(
+  batch: Batch,
+  p: LennardJonesParams,
+): Promise<Pick<ForceResult, 'energy' | 'energies' | 'forces' | 'virial'> & { maxForce: number }> {
   device.pushErrorScope('validation');
   const engine = await createGpuEngine(device, batch, { kind: 'lennard-jones', ...p }, { skin: 1 });
   try {

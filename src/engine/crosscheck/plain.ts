@@ -50,6 +50,8 @@ export function toPlainForceResult(r: ForceResult): PlainForceResult {
     energies: Array.from(r.energies),
     forces: Array.from(r.forces),
     virial: Array.from(r.virial),
+    atomVirial: Array.from(r.atomVirial),
+    stress: Array.from(r.stress),
   };
 }
 
@@ -59,6 +61,8 @@ export function fromPlainForceResult(plain: PlainForceResult): ForceResult {
     energies: Float64Array.from(plain.energies),
     forces: Float64Array.from(plain.forces),
     virial: Float64Array.from(plain.virial),
+    atomVirial: Float64Array.from(plain.atomVirial),
+    stress: Float64Array.from(plain.stress),
   };
 }
 

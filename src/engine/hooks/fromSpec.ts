@@ -6,7 +6,11 @@ import type { ConvergenceCriterion, Hook, HookContext } from './hook.ts';
 import { maxForceCriterion } from './maxForce.ts';
 
 /** Builds the log record of one step from the per-system statistics. */
-export function logRecord(ctx: Pick<HookContext, 'stage' | 'stageStep' | 'step' | 'time'>, stats: SystemStats, atomsPerSystem: Int32Array): LogRecord {
+export function logRecord(
+  ctx: Pick<HookContext, 'stage' | 'stageStep' | 'step' | 'time'>,
+  stats: SystemStats,
+  atomsPerSystem: Int32Array,
+): LogRecord {
   let pe = 0;
   let ke = 0;
   let tSum = 0;

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { Frame } from '../api.ts';
 import { HostMemorySink } from './hostMemory.ts';
 
-const frame = (step: number): Frame => ({ stage: 0, stageStep: step, step, time: step, positions: new Float32Array(3) });
+const frame = (step: number): Frame => ({
+  stage: 0,
+  stageStep: step,
+  step,
+  time: step,
+  positions: new Float32Array(3),
+});
 
 describe('HostMemorySink', () => {
   it('keeps the newest `capacity` frames in order and counts the dropped ones', () => {

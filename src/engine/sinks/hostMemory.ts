@@ -9,7 +9,8 @@ export class HostMemorySink {
   private dropped = 0;
 
   constructor(readonly capacity: number) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`capacity must be ≥ 1 frame, got ${capacity}`);
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new RangeError(`capacity must be ≥ 1 frame, got ${capacity}`);
   }
 
   /** Stores a frame (the sink keeps the arrays as given; callers pass copies). */
