@@ -260,7 +260,10 @@ export class StageRunner {
         return stats;
       },
       atoms: () => {
-        atoms ??= (flush(), engine.readAtoms());
+        if (!atoms) {
+          flush();
+          atoms = engine.readAtoms();
+        }
         return atoms;
       },
       requestStop: (reason, message) => {
