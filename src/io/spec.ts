@@ -6,7 +6,7 @@
 import { z } from 'zod';
 
 /** Units a spec field can carry. */
-export type Unit = 'eV' | 'Å' | 'amu' | 'K' | 'fs' | '1/fs' | 'eV/Å' | 'steps' | '';
+export type Unit = 'eV' | 'Å' | '1/Å' | 'amu' | 'K' | 'fs' | '1/fs' | 'eV/Å' | 'steps' | '';
 
 /** A finite number with a unit and bounds; error messages name the unit. */
 function quantity(unit: Unit, bounds: { gt?: number; ge?: number; le?: number; lt?: number; int?: boolean }) {
@@ -35,7 +35,72 @@ export const LennardJonesSpec = z.strictObject({
 });
 export type LennardJonesSpec = z.infer<typeof LennardJonesSpec>;
 
-export const PotentialSpec = z.discriminatedUnion('kind', [LennardJonesSpec]);
+/**
+ * Morse pair potential (LAMMPS `pair_style morse`), V(r) = D0[e^{−2α(r−r0)} − 2e^{−α(r−r0)}],
+ * optionally shifted to 0 at the cutoff.
+ */
+export const MorseSpec = z.strictObject({
+  kind: z.literal('morse'),
+  /** Well depth D0, eV. */
+  d0: quantity('eV', { gt: 0, le: 100 }),
+  /** Stiffness α, 1/Å. */
+  alpha: quantity('1/Å', { gt: 0, le: 100 }),
+  /** Equilibrium distance r0, Å. */
+  r0: quantity('Å', { gt: 0, le: 100 }),
+  /** Cutoff radius, Å. */
+  cutoff: quantity('Å', { gt: 0, le: 100 }),
+  /** Shift the energy so that V(cutoff) = 0 (forces unchanged). */
+  shift: z.boolean().default(false),
+});
+export type MorseSpec = z.infer<typeof MorseSpec>;
+
+/** Element name for a type the potential ignores (LAMMPS's `NULL` in pair_coeff). */
+export const NULL_ELEMENT = 'NULL';
+
+const potentialFileName = z
+  .string({ error: 'must be a file name' })
+  .min(1, { error: 'must name a potential file' })
+  .max(4096);
+
+/**
+ * Embedded-atom potential from LAMMPS potential files, exactly as `pair_style <style>` with
+ * `pair_coeff * * file El1 El2 ...`: `elements[t]` is the element of the file used for potential
+ * type t, or `NULL` to make atoms of that type invisible to the potential.
+ */
+export const EamSpec = z.strictObject({
+  kind: z.literal('eam'),
+  /** `eam` (DYNAMO funcfl), `eam/alloy` (setfl) or `eam/fs` (Finnis–Sinclair). */
+  style: z.enum(['eam', 'eam/alloy', 'eam/fs'], { error: 'must be one of eam, eam/alloy, eam/fs' }),
+  /** Potential file: the uploaded or shipped file name, or a path on the CLI. */
+  file: potentialFileName,
+  /** Style `eam` only: one funcfl file per type, for several elements (overrides `file`). */
+  files: z.array(potentialFileName).min(1).max(64).optional(),
+  /** Per potential type: element name in the file, or `NULL`. */
+  elements: z
+    .array(z.string().min(1, { error: 'must be an element name or NULL' }).max(16))
+    .min(1, { error: 'needs one element (or NULL) per type' })
+    .max(64),
+});
+export type EamSpec = z.infer<typeof EamSpec>;
+
+export const PotentialSpec = z
+  .discriminatedUnion('kind', [LennardJonesSpec, MorseSpec, EamSpec])
+  .superRefine((p, ctx) => {
+    if (p.kind !== 'eam') return;
+    if (p.files !== undefined && p.style !== 'eam') {
+      ctx.addIssue({ code: 'custom', path: ['files'], message: `only style eam takes one file per type` });
+    }
+    if (p.files !== undefined && p.files.length !== p.elements.length) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['files'],
+        message: `needs one file per type: ${p.elements.length} element(s), ${p.files.length} file(s)`,
+      });
+    }
+    if (p.elements.every((e) => e === NULL_ELEMENT)) {
+      ctx.addIssue({ code: 'custom', path: ['elements'], message: 'at least one type must not be NULL' });
+    }
+  });
 export type PotentialSpec = z.infer<typeof PotentialSpec>;
 
 /** A face-centred cubic crystal of one element with an optional spherical void at the centre. */
