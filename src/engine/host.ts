@@ -24,7 +24,7 @@ export class EngineHost implements EngineWorkerApi {
   private initial: Batch | null = null;
   private listener: EngineListener = () => {};
   private engine: GpuEngine | null = null;
-  private runner: StageRunner | null = null;
+  private runner: StageRunner<GPUCommandEncoder> | null = null;
   private sink = new HostMemorySink(SNAPSHOT_CAPACITY_DEFAULT);
   private deviceLost: string | null = null;
   private running: Promise<RunEnd> | null = null;
@@ -65,15 +65,16 @@ export class EngineHost implements EngineWorkerApi {
     const runner = this.runner;
     if (!runner) throw new Error('nothing loaded: call load() first');
     if (this.running) return this.running;
-    this.running = runner.run().catch((err: unknown) => {
+    const running = runner.run().catch((err: unknown) => {
       const lost = this.deviceLost;
       const message = lost ?? (err instanceof Error ? err.message : String(err));
       const reason: RunEnd = lost ? 'device-lost' : 'error';
       this.listener({ type: 'end', reason, message, step: runner.where().step });
       return reason;
     });
+    this.running = running;
     try {
-      return await this.running;
+      return await running;
     } finally {
       this.running = null;
     }

@@ -9,7 +9,7 @@
 import type { StageSpec } from '../io/spec.ts';
 import { stageName } from '../io/spec.ts';
 import type { AtomState, EngineListener, RunEnd, SystemStats } from './api.ts';
-import type { GpuDynamics, GpuEngine } from './gpu/types.ts';
+import type { Dynamics, Engine } from './gpu/types.ts';
 import { criteriaFromSpec, hooksFromSpec, logRecord, nanGuardHook } from './hooks/fromSpec.ts';
 import type { ConvergenceCriterion, Hook, HookContext, HookPoint } from './hooks/hook.ts';
 import { hookFires } from './hooks/hook.ts';
@@ -27,8 +27,8 @@ export interface RunPosition {
   time: number;
 }
 
-export interface StageRunnerOptions {
-  engine: GpuEngine;
+export interface StageRunnerOptions<C> {
+  engine: Engine<C>;
   stages: readonly StageSpec[];
   listener: EngineListener;
   /** Sink of the snapshot hooks. */
@@ -51,8 +51,8 @@ const CONVERGED_STATUS = 1;
 /** Largest number of steps encoded into one command encoder. */
 const MAX_CHUNK = 1000;
 
-export class StageRunner {
-  private readonly engine: GpuEngine;
+export class StageRunner<C> {
+  private readonly engine: Engine<C>;
   private readonly stages: readonly StageSpec[];
   private readonly emit: EngineListener;
   private readonly sink: HostMemorySink;
@@ -65,7 +65,7 @@ export class StageRunner {
   private forcesValid = false;
 
   constructor(
-    private readonly options: StageRunnerOptions,
+    private readonly options: StageRunnerOptions<C>,
     atomsPtr: Int32Array,
   ) {
     this.engine = options.engine;
@@ -115,9 +115,9 @@ export class StageRunner {
     this.emit({ type: 'state', state: 'running' });
     try {
       if (!this.forcesValid) {
-        const enc = this.engine.device.createCommandEncoder({ label: 'initial compute' });
-        this.engine.encodeCompute(enc);
-        this.engine.device.queue.submit([enc.finish()]);
+        const commands = this.engine.begin('initial compute');
+        this.engine.encodeCompute(commands);
+        this.engine.submit(commands);
         this.forcesValid = true;
       }
       while (this.position.stage < this.stages.length && !this.stopRequest) {
@@ -173,13 +173,13 @@ export class StageRunner {
         const last = this.chunkEnd(first, spec.steps, hooks, criteria);
         // Steps first..last-1 fire nothing: encode them back to back.
         if (last > first) {
-          const enc = engine.device.createCommandEncoder({ label: `steps ${first}..${last - 1}` });
+          const enc = engine.begin(`steps ${first}..${last - 1}`);
           for (let n = first; n < last; n++) {
             dynamics.encodePreUpdate(enc, ACTIVE_STATUS);
             engine.encodeCompute(enc);
             dynamics.encodePostUpdate(enc, ACTIVE_STATUS);
           }
-          engine.device.queue.submit([enc.finish()]);
+          engine.submit(enc);
           this.advance(spec, last - first);
         }
         await this.hookedStep(index, spec, dynamics, hooks, criteria, converged);
@@ -218,7 +218,7 @@ export class StageRunner {
   private async hookedStep(
     stage: number,
     spec: StageSpec,
-    dynamics: GpuDynamics,
+    dynamics: Dynamics<C>,
     hooks: readonly Hook[],
     criteria: readonly ConvergenceCriterion[],
     converged: boolean[],
@@ -226,13 +226,13 @@ export class StageRunner {
     const engine = this.engine;
     const n = this.position.stageStep + 1;
     const globalStep = this.position.step + 1;
-    let enc: GPUCommandEncoder | null = null;
-    const encoder = () => {
-      enc ??= engine.device.createCommandEncoder({ label: `step ${n}` });
+    let enc: C | null = null;
+    const encoder = (): C => {
+      enc ??= engine.begin(`step ${n}`);
       return enc;
     };
     const flush = () => {
-      if (enc) engine.device.queue.submit([enc.finish()]);
+      if (enc !== null) engine.submit(enc);
       enc = null;
     };
     let stats: Promise<SystemStats> | null = null;
@@ -314,9 +314,9 @@ export class StageRunner {
 
   /** Sends a log record of the state a stage starts from, so plots show where each stage begins. */
   private async emitStageStartLog(stage: number): Promise<void> {
-    const enc = this.engine.device.createCommandEncoder({ label: 'stage start stats' });
-    this.engine.encodeStats(enc);
-    this.engine.device.queue.submit([enc.finish()]);
+    const commands = this.engine.begin('stage start stats');
+    this.engine.encodeStats(commands);
+    this.engine.submit(commands);
     const stats = await this.engine.readStats();
     this.emit({ type: 'log', record: logRecord({ ...this.position, stage }, stats, this.atomsPerSystem) });
   }

@@ -1,23 +1,24 @@
 /**
- * The contract of the GPU engine that the stage runner drives. The runner encodes whole chunks of
- * steps into one command encoder (no CPU round trip inside a step) and only reads back when a hook
- * needs data.
+ * The contract of the engines that the stage runner drives: the WebGPU engine (commands are a
+ * GPUCommandEncoder) and the f64 CPU engine (commands are recorded closures). The runner records whole
+ * chunks of steps into one command list (no CPU round trip inside a step on the GPU) and only reads
+ * back when a hook needs data.
  */
 
 import type { StageSpec } from '../../io/spec.ts';
 import type { AtomState, SystemStats } from '../api.ts';
 import type { Batch } from '../batch.ts';
 
-/** A dynamics (integrator or optimizer) living on the GPU, with per-system parameters. */
-export interface GpuDynamics {
+/** A dynamics (integrator or optimizer) with per-system parameters; C is the engine's command list. */
+export interface Dynamics<C> {
   readonly kind: StageSpec['kind'];
   /**
    * First part of a step, before the force evaluation, for atoms of systems whose status equals
    * `statusCode`. For FIRE the whole update happens here (it uses the forces of the last evaluation).
    */
-  encodePreUpdate(encoder: GPUCommandEncoder, statusCode: number): void;
+  encodePreUpdate(commands: C, statusCode: number): void;
   /** Second part of a step, after the force evaluation (velocity Verlet's last half kick). */
-  encodePostUpdate(encoder: GPUCommandEncoder, statusCode: number): void;
+  encodePostUpdate(commands: C, statusCode: number): void;
   /** Simulated time advanced per step, fs, per system (FIRE's adaptive dt is read from the GPU). */
   readTimeStep(): Promise<Float64Array>;
   /** Resets per-system state (FIRE's dt, α and counters) for the given systems. */
@@ -25,18 +26,26 @@ export interface GpuDynamics {
   destroy(): void;
 }
 
-/** GPU-resident batch with its neighbor list and potential. */
-export interface GpuEngine {
-  readonly device: GPUDevice;
+/** A dynamics living on the GPU. */
+export type GpuDynamics = Dynamics<GPUCommandEncoder>;
+
+/** A batch with its neighbor list and potential, on some backend; C is its command list. */
+export interface Engine<C> {
   readonly nAtoms: number;
   readonly nSystems: number;
+  /** Short name of the backend, for logs and reports. */
+  readonly backend: string;
+  /** Starts a command list. */
+  begin(label: string): C;
+  /** Runs a command list (on a GPU: queues it; results are awaited through the read methods). */
+  submit(commands: C): void;
   /**
    * Encodes the neighbor-list check (displacement since the last build > skin/2 triggers a rebuild,
    * decided on the GPU through indirect dispatch) followed by forces, per-atom energy and virial.
    */
-  encodeCompute(encoder: GPUCommandEncoder): void;
+  encodeCompute(commands: C): void;
   /** Encodes the reductions that fill the per-system statistics buffer. */
-  encodeStats(encoder: GPUCommandEncoder): void;
+  encodeStats(commands: C): void;
   /** Reads the per-system statistics written by the last encodeStats (awaits the GPU). */
   readStats(): Promise<SystemStats>;
   /** Reads per-atom state (awaits the GPU). */
@@ -51,10 +60,15 @@ export interface GpuEngine {
    */
   resetStepCounters(systems?: readonly number[]): void;
   /** Creates the GPU dynamics for a stage. */
-  createDynamics(stage: StageSpec): GpuDynamics;
+  createDynamics(stage: StageSpec): Dynamics<C>;
   /** Number of neighbor-list builds so far (read back from the GPU). */
   readRebuildCount(): Promise<number>;
   destroy(): void;
+}
+
+/** The WebGPU engine. */
+export interface GpuEngine extends Engine<GPUCommandEncoder> {
+  readonly device: GPUDevice;
 }
 
 /** Options of {@link GpuEngine} creation. */

@@ -3,7 +3,7 @@
  * A hook fires on step n of its stage (n counted from 1) when n is a multiple of its `every`.
  */
 import type { AtomState, SystemStats } from '../api.ts';
-import type { GpuEngine } from '../gpu/types.ts';
+import type { Engine } from '../gpu/types.ts';
 
 /** The nine insertion points of a step, in the order they occur. */
 export const HOOK_POINTS = [
@@ -21,7 +21,8 @@ export type HookPoint = (typeof HOOK_POINTS)[number];
 
 /** What a hook sees when it fires. Reads from the GPU are lazy and cached for the step. */
 export interface HookContext {
-  readonly engine: GpuEngine;
+  /** The engine, on whatever backend (its command type does not matter to hooks). */
+  readonly engine: Engine<unknown>;
   /** Index of the stage in the chain. */
   readonly stage: number;
   /** Number of this step within the stage, from 1. */

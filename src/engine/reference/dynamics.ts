@@ -11,17 +11,48 @@ import { gaussian } from './rng.ts';
 /** Evaluates energies, forces and virials at the batch's current positions. */
 export type ForceFn = (batch: Batch) => ForceResult;
 
-/** v += h·F/m (h in fs; F/m converted to Å/fs²). */
-function kick(batch: Batch, forces: Float64Array, h: number): void {
-  for (let i = 0; i < batch.nAtoms; i++) {
-    const k = (h * ACCELERATION_PER_FORCE_OVER_MASS) / batch.masses[i]!;
-    for (let a = 0; a < 3; a++) batch.velocities[3 * i + a]! += k * forces[3 * i + a]!;
+/** Which systems an update touches; all when omitted (masked updates, DESIGN §4). */
+export type SystemMask = (system: number) => boolean;
+
+const everySystem: SystemMask = () => true;
+
+/** Calls `body(i)` for every atom of the systems selected by `active`. */
+function forActiveAtoms(batch: Batch, active: SystemMask, body: (i: number) => void): void {
+  for (let s = 0; s < batch.nSystems; s++) {
+    if (!active(s)) continue;
+    for (let i = batch.atomsPtr[s]!; i < batch.atomsPtr[s + 1]!; i++) body(i);
   }
 }
 
+/** v += h·F/m (h in fs; F/m converted to Å/fs²). */
+function kick(batch: Batch, forces: Float64Array, h: number, active: SystemMask): void {
+  forActiveAtoms(batch, active, (i) => {
+    const k = (h * ACCELERATION_PER_FORCE_OVER_MASS) / batch.masses[i]!;
+    for (let a = 0; a < 3; a++) batch.velocities[3 * i + a]! += k * forces[3 * i + a]!;
+  });
+}
+
 /** x += h·v (h in fs). */
-function drift(batch: Batch, h: number): void {
-  for (let k = 0; k < 3 * batch.nAtoms; k++) batch.positions[k]! += h * batch.velocities[k]!;
+function drift(batch: Batch, h: number, active: SystemMask): void {
+  forActiveAtoms(batch, active, (i) => {
+    for (let a = 0; a < 3; a++) batch.positions[3 * i + a]! += h * batch.velocities[3 * i + a]!;
+  });
+}
+
+/** Velocity Verlet before the force evaluation: v += dt/2·a; x += dt·v (dt in fs). */
+export function nvePreUpdate(batch: Batch, forces: Float64Array, dt: number, active = everySystem): void {
+  kick(batch, forces, dt / 2, active);
+  drift(batch, dt, active);
+}
+
+/** The last half kick of velocity Verlet and of BAOAB, with the new forces: v += dt/2·a. */
+export function halfKickPostUpdate(
+  batch: Batch,
+  forces: Float64Array,
+  dt: number,
+  active = everySystem,
+): void {
+  kick(batch, forces, dt / 2, active);
 }
 
 /**
@@ -30,10 +61,9 @@ function drift(batch: Batch, h: number): void {
  * @param dt time step, fs
  */
 export function nveStep(batch: Batch, forces: ForceResult, forceFn: ForceFn, dt: number): ForceResult {
-  kick(batch, forces.forces, dt / 2);
-  drift(batch, dt);
+  nvePreUpdate(batch, forces.forces, dt);
   const next = forceFn(batch);
-  kick(batch, next.forces, dt / 2);
+  halfKickPostUpdate(batch, next.forces, dt);
   return next;
 }
 
@@ -52,9 +82,41 @@ export interface LangevinParams {
 }
 
 /**
- * One Langevin step with the BAOAB splitting (Leimkuhler–Matthews):
- * v += dt/2·a; x += dt/2·v; v = c1·v + sqrt((1 − c1²)·kB·T/m)·g; x += dt/2·v; F ← forceFn; v += dt/2·a,
- * with c1 = exp(−γ·dt) and g = gaussian(seed, step, atom, component), atom the global index.
+ * BAOAB before the force evaluation: v += dt/2·a; x += dt/2·v; v = c1·v + sqrt((1 − c1²)·kB·T/m)·g;
+ * x += dt/2·v, with c1 = exp(−γ·dt) and g = gaussian(seed, step of the atom's system, atom, component).
+ * @param stepOfSystem each system's step counter within the stage, before this step
+ */
+export function langevinPreUpdate(
+  batch: Batch,
+  forces: Float64Array,
+  p: Omit<LangevinParams, 'step'>,
+  stepOfSystem: ArrayLike<number>,
+  active = everySystem,
+): void {
+  kick(batch, forces, p.dt / 2, active);
+  drift(batch, p.dt / 2, active);
+  const c1 = Math.exp(-p.friction * p.dt);
+  for (let s = 0; s < batch.nSystems; s++) {
+    if (!active(s)) continue;
+    const step = stepOfSystem[s]!;
+    for (let i = batch.atomsPtr[s]!; i < batch.atomsPtr[s + 1]!; i++) {
+      // kB·T/m in eV/amu, converted to (Å/fs)².
+      const sigma = Math.sqrt(
+        ((1 - c1 * c1) * BOLTZMANN_EV_PER_K * p.temperature * ACCELERATION_PER_FORCE_OVER_MASS) /
+          batch.masses[i]!,
+      );
+      for (let a = 0; a < 3; a++) {
+        const k = 3 * i + a;
+        batch.velocities[k] = c1 * batch.velocities[k]! + sigma * gaussian(p.seed, step, i, a);
+      }
+    }
+  }
+  drift(batch, p.dt / 2, active);
+}
+
+/**
+ * One Langevin step with the BAOAB splitting (Leimkuhler–Matthews): {@link langevinPreUpdate},
+ * F ← forceFn, v += dt/2·a. The RNG counter is `p.step` for every system.
  */
 export function langevinStep(
   batch: Batch,
@@ -62,23 +124,9 @@ export function langevinStep(
   forceFn: ForceFn,
   p: LangevinParams,
 ): ForceResult {
-  kick(batch, forces.forces, p.dt / 2);
-  drift(batch, p.dt / 2);
-  const c1 = Math.exp(-p.friction * p.dt);
-  for (let i = 0; i < batch.nAtoms; i++) {
-    // kB·T/m in eV/amu, converted to (Å/fs)².
-    const sigma = Math.sqrt(
-      ((1 - c1 * c1) * BOLTZMANN_EV_PER_K * p.temperature * ACCELERATION_PER_FORCE_OVER_MASS) /
-        batch.masses[i]!,
-    );
-    for (let a = 0; a < 3; a++) {
-      const k = 3 * i + a;
-      batch.velocities[k] = c1 * batch.velocities[k]! + sigma * gaussian(p.seed, p.step, i, a);
-    }
-  }
-  drift(batch, p.dt / 2);
+  langevinPreUpdate(batch, forces.forces, p, new Array<number>(batch.nSystems).fill(p.step));
   const next = forceFn(batch);
-  kick(batch, next.forces, p.dt / 2);
+  halfKickPostUpdate(batch, next.forces, p.dt);
   return next;
 }
 
@@ -124,11 +172,23 @@ export function fireStep(
   p: FireParams,
   state: FireState[],
 ): ForceResult {
-  const f = forces.forces;
+  firePreUpdate(batch, forces.forces, p, state);
+  return forceFn(batch);
+}
+
+/** FIRE's whole update (see {@link fireStep}) with the forces of the last evaluation; mutates `state`. */
+export function firePreUpdate(
+  batch: Batch,
+  f: Float64Array,
+  p: FireParams,
+  state: FireState[],
+  active = everySystem,
+): void {
   const v = batch.velocities;
   const x = batch.positions;
   const c = FIRE_CONSTANTS;
   for (let s = 0; s < batch.nSystems; s++) {
+    if (!active(s)) continue;
     const st = state[s];
     if (!st) throw new Error(`fireStep: no FireState for system ${s}`);
     const begin = 3 * batch.atomsPtr[s]!;
@@ -170,7 +230,6 @@ export function fireStep(
     const scale = Math.sqrt(dr2) > p.maxStep ? p.maxStep / Math.sqrt(dr2) : 1;
     for (let k = begin; k < end; k++) x[k]! += scale * st.dt * v[k]!;
   }
-  return forceFn(batch);
 }
 
 /** Largest |F| over the atoms of each system, eV/Å. */
