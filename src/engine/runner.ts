@@ -156,7 +156,7 @@ export class StageRunner<C> {
       if (this.position.stageStep === 0) {
         dynamics.reset();
         engine.resetStepCounters();
-        if (spec.kind === 'fire') await this.zeroVelocities();
+        if (spec.kind === 'fire') await engine.zeroVelocities();
       }
       this.emit({ type: 'stage', stage: index, name: stageName(spec, index), step: this.position.step });
       await this.emitStageStartLog(index);
@@ -186,7 +186,7 @@ export class StageRunner<C> {
         await this.sendViewFrame(false);
         this.adaptChunk(last - first + 1, performance.now() - t0);
       }
-      if (spec.kind === 'fire') await this.zeroVelocities();
+      if (spec.kind === 'fire') await engine.zeroVelocities();
     } finally {
       dynamics.destroy();
     }
@@ -319,11 +319,6 @@ export class StageRunner<C> {
     this.engine.submit(commands);
     const stats = await this.engine.readStats();
     this.emit({ type: 'log', record: logRecord({ ...this.position, stage }, stats, this.atomsPerSystem) });
-  }
-
-  private async zeroVelocities(): Promise<void> {
-    const atoms = await this.engine.readAtoms();
-    this.engine.writeAtoms(atoms.positions, new Float32Array(atoms.velocities.length));
   }
 
   private async sendViewFrame(force: boolean): Promise<void> {

@@ -52,6 +52,8 @@ export interface Engine<C> {
   readAtoms(): Promise<AtomState>;
   /** Overwrites positions and velocities (Å, Å/fs), e.g. on restart; forces the next compute to rebuild the list. */
   writeAtoms(positions: ArrayLike<number>, velocities: ArrayLike<number>): void;
+  /** Sets all velocities to zero (FIRE starts and ends at rest), keeping positions exact. */
+  zeroVelocities(): Promise<void>;
   /** Sets the status code of each system (length nSystems). Masked updates support codes 0..63. */
   writeStatus(status: Int32Array): void;
   /**

@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { parseSpec } from '../../io/spec.ts';
+import type { EngineEvent } from '../api.ts';
+import { fireMinimize, nveStep } from '../reference/dynamics.ts';
+import { lennardJonesReference } from '../reference/lennardJones.ts';
+import { StageRunner } from '../runner.ts';
+import { HostMemorySink } from '../sinks/hostMemory.ts';
+import { buildSystem } from '../structures/index.ts';
+import { CpuEngine } from './engine.ts';
+
+const argon = { kind: 'lennard-jones', epsilon: 0.0104, sigma: 3.4, cutoff: 8.5, shift: false } as const;
+const system = {
+  kind: 'fcc',
+  element: 'Ar',
+  mass: 39.948,
+  latticeConstant: 5.26,
+  repeat: [4, 4, 4],
+  jitter: 0.1,
+  voidRadius: 4,
+} as const;
+
+describe('CpuEngine through the stage runner', () => {
+  it('runs NVE exactly as the reference velocity Verlet', async () => {
+    const spec = parseSpec({
+      version: 1,
+      system: { ...system, temperature: 60 },
+      potential: argon,
+      stages: [{ kind: 'nve', steps: 20, dt: 5 }],
+    });
+    const batch = buildSystem(spec.system);
+    const engine = new CpuEngine(batch, spec.potential);
+    const runner = new StageRunner(
+      {
+        engine,
+        stages: spec.stages,
+        listener: () => {},
+        sink: new HostMemorySink(1),
+        viewFrameIntervalMs: 0,
+      },
+      batch.atomsPtr,
+    );
+    expect(await runner.run()).toBe('completed');
+
+    const force = (b: typeof batch) => lennardJonesReference(b, argon);
+    let f = force(batch);
+    for (let k = 0; k < 20; k++) f = nveStep(batch, f, force, 5);
+    const exact = engine.readExact();
+    for (let i = 0; i < batch.positions.length; i++)
+      expect(exact.batch.positions[i]).toBeCloseTo(batch.positions[i]!, 12);
+  });
+
+  it('stops FIRE at the reference minimiser’s step and energy', async () => {
+    const stage = {
+      kind: 'fire',
+      steps: 3000,
+      dt: 5,
+      dtMax: 20,
+      maxStep: 0.2,
+      convergence: [{ kind: 'max-force', fmax: 0.01 }],
+    } as const;
+    const spec = parseSpec({ version: 1, system, potential: argon, stages: [stage] });
+    const batch = buildSystem(spec.system);
+    const engine = new CpuEngine(batch, spec.potential);
+    const events: EngineEvent[] = [];
+    const runner = new StageRunner(
+      {
+        engine,
+        stages: spec.stages,
+        listener: (e) => events.push(e),
+        sink: new HostMemorySink(1),
+        viewFrameIntervalMs: 0,
+      },
+      batch.atomsPtr,
+    );
+    await runner.run();
+    const ref = fireMinimize(batch, (b) => lennardJonesReference(b, argon), {
+      ...stage,
+      fmax: 0.01,
+      maxSteps: 3000,
+    });
+    const converged = events.find((e) => e.type === 'converged');
+    expect(converged).toMatchObject({ step: ref.steps });
+    expect(engine.readExact().forces.energy[0]).toBeCloseTo(ref.energy[0]!, 10);
+  });
+
+  it('updates only systems with the stage’s status code', async () => {
+    const spec = parseSpec({
+      version: 1,
+      system: { ...system, temperature: 60 },
+      potential: argon,
+      stages: [{ kind: 'nve', steps: 1, dt: 5 }],
+    });
+    const one = buildSystem(spec.system);
+    const { concatenateBatches } = await import('../structures/concatenate.ts');
+    const two = concatenateBatches([one, one]);
+    const engine = new CpuEngine(two, spec.potential);
+    engine.writeStatus(Int32Array.of(0, 1));
+    const dyn = engine.createDynamics(spec.stages[0]!);
+    const c = engine.begin('step');
+    engine.encodeCompute(c);
+    dyn.encodePreUpdate(c, 0);
+    engine.encodeCompute(c);
+    dyn.encodePostUpdate(c, 0);
+    engine.submit(c);
+    const after = engine.readExact().batch;
+    const n = one.nAtoms;
+    expect(Array.from(after.positions.subarray(3 * n))).toEqual(Array.from(two.positions.subarray(3 * n)));
+    expect(Array.from(after.positions.subarray(0, 3 * n))).not.toEqual(
+      Array.from(two.positions.subarray(0, 3 * n)),
+    );
+  });
+});
