@@ -3,7 +3,8 @@
  * deck, runs `lmp` in a temporary directory and parses energies, forces and virials back. Node only.
  *
  * Vocabulary follows LAMMPS: `units metal` (eV, Å, amu, ps; pressure in bar), `atom_style atomic`,
- * `pair_style lj/cut`, `compute pe/atom`, `compute pressure NULL virial`.
+ * `pair_style lj/cut | morse | eam | eam/alloy | eam/fs` (scripts/lammpsPair.ts), `compute pe/atom`,
+ * `compute stress/atom NULL virial`, `compute pressure NULL virial`, `fix nve`.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -17,7 +18,11 @@ import {
   type PlainForceResult,
   toPlainForceResult,
 } from '../src/engine/crosscheck/plain.ts';
-import type { ForceResult, LennardJonesParams } from '../src/engine/reference/lennardJones.ts';
+import { emptyForceResult, type ForceResult, fillStress } from '../src/engine/reference/forceResult.ts';
+import type { LennardJonesParams } from '../src/engine/reference/lennardJones.ts';
+import { type LammpsPotential, lammpsPairLines } from './lammpsPair.ts';
+
+export type { LammpsPotential } from './lammpsPair.ts';
 
 /** The LAMMPS executable: `LAMMPS_PATH` or `lmp` on the PATH. */
 export const lammpsExecutable: string = process.env.LAMMPS_PATH ?? 'lmp';
@@ -36,6 +41,8 @@ export interface LammpsTypeMap {
   masses: number[];
   /** LAMMPS types that take part in the potential (all but the NULL types). */
   activeTypes: number[];
+  /** The batch's potential type (−1 for NULL) of each LAMMPS type (index 0 = type 1). */
+  potentialTypes: number[];
 }
 
 /** Maps the atoms of system `s` to LAMMPS types; LAMMPS keeps masses per type in `atom_style atomic`. */
@@ -45,6 +52,7 @@ export function lammpsTypes(batch: Batch, s: number): LammpsTypeMap {
   const key = new Map<string, number>();
   const masses: number[] = [];
   const activeTypes: number[] = [];
+  const potentialTypes: number[] = [];
   const atomType = new Int32Array(end - begin);
   for (let i = begin; i < end; i++) {
     const t = batch.types[i]!;
@@ -53,54 +61,108 @@ export function lammpsTypes(batch: Batch, s: number): LammpsTypeMap {
     let lt = key.get(k);
     if (lt === undefined) {
       masses.push(m);
+      potentialTypes.push(t);
       lt = masses.length;
       key.set(k, lt);
       if (t !== -1) activeTypes.push(lt);
     }
     atomType[i - begin] = lt;
   }
-  return { atomType, masses, activeTypes };
+  return { atomType, masses, activeTypes, potentialTypes };
 }
 
 /** Box bounds (lo, hi) per axis, Å: the cell on periodic axes, the cell grown to hold every atom on the others. */
-export function lammpsBox(batch: Batch, s: number): [number, number][] {
-  const begin = batch.atomsPtr[s]!;
-  const end = batch.atomsPtr[s + 1]!;
-  const box: [number, number][] = [];
-  for (let a = 0; a < 3; a++) {
-    const l = batch.cells[9 * s + 4 * a]!;
-    if (batch.pbc[3 * s + a] === 1) {
-      box.push([0, l]);
-      continue;
-    }
-    let lo = 0;
-    let hi = l;
-    for (let i = begin; i < end; i++) {
-      const x = batch.positions[3 * i + a]!;
-      lo = Math.min(lo, x);
-      hi = Math.max(hi, x);
-    }
-    // A margin, because LAMMPS drops atoms that sit exactly on a fixed boundary.
-    box.push([lo - 1, hi + 1]);
-  }
-  return box;
+export function lammpsBox(batch: Batch, s: number, margin = 1): [number, number][] {
+  return lammpsTriclinicBox(batch, s, margin).bounds;
 }
 
 /**
- * A LAMMPS data file (`atom_style atomic`, orthorhombic box) of system `s`. Numbers are written with
- * JavaScript's shortest round-trip formatting, so LAMMPS reads back the exact f64 values. Positions on
- * periodic axes are wrapped into [0, L). With `velocities`, a Velocities section is written too (in
- * the batch's velocity unit: the caller picks the LAMMPS units that match).
+ * LAMMPS's box of system `s` (restricted triclinic cell, LAMMPS's own convention): bounds per axis,
+ * tilts xy, xz, yz, and the atoms' positions in LAMMPS's frame, wrapped into the cell along periodic
+ * axes. A tilt of a row whose axis is open is dropped (that row is no lattice translation, so it
+ * changes nothing), and open axes are grown by `margin` Å beyond the atoms (LAMMPS drops atoms on
+ * or outside a fixed boundary).
  */
-export function lammpsDataFile(batch: Batch, s: number, options: { velocities?: boolean } = {}): string {
-  for (const k of [1, 2, 3, 5, 6, 7]) {
-    if (batch.cells[9 * s + k] !== 0)
-      throw new Error(`system ${s}: LAMMPS export supports orthorhombic cells only`);
+export function lammpsTriclinicBox(
+  batch: Batch,
+  s: number,
+  margin = 1,
+): { bounds: [number, number][]; tilt: [number, number, number]; positions: Float64Array } {
+  const c = batch.cells.subarray(9 * s, 9 * s + 9);
+  if (c[1] !== 0 || c[2] !== 0 || c[5] !== 0) {
+    throw new Error(`system ${s}: LAMMPS export needs a restricted triclinic cell (toRestrictedTriclinic)`);
   }
+  const p = [0, 1, 2].map((a) => batch.pbc[3 * s + a] === 1);
+  const [pa, pb, pc] = p as [boolean, boolean, boolean];
+  const xy = pb ? c[3]! : 0;
+  const xz = pc ? c[6]! : 0;
+  const yz = pc ? c[7]! : 0;
+  const [lx, ly, lz] = [c[0]!, c[4]!, c[8]!];
+  const begin = batch.atomsPtr[s]!;
+  const end = batch.atomsPtr[s + 1]!;
+  const positions = batch.positions.slice(3 * begin, 3 * end);
+  const n = end - begin;
+  // Wrap along periodic axes, c then b then a (the cell matrix is lower triangular).
+  for (let i = 0; i < n; i++) {
+    const r = positions.subarray(3 * i, 3 * i + 3);
+    if (pc) {
+      const k = Math.floor(r[2]! / lz);
+      r[0]! -= k * xz;
+      r[1]! -= k * yz;
+      r[2]! -= k * lz;
+      if (r[2]! >= lz) r[2] = 0;
+    }
+    if (pb) {
+      const k = Math.floor((r[1]! - (pc ? (yz * r[2]!) / lz : 0)) / ly);
+      r[0]! -= k * xy;
+      r[1]! -= k * ly;
+    }
+    if (pa) {
+      const lam =
+        (r[0]! -
+          (pb ? xy * ((r[1]! - (pc ? (yz * r[2]!) / lz : 0)) / ly) : 0) -
+          (pc ? (xz * r[2]!) / lz : 0)) /
+        lx;
+      r[0]! -= Math.floor(lam) * lx;
+    }
+  }
+  // Bounds: the cell on periodic axes; on open axes the range of the untilted coordinate.
+  const bounds: [number, number][] = [];
+  const zs = Array.from({ length: n }, (_, i) => positions[3 * i + 2]!);
+  const zlo = pc ? 0 : Math.min(0, ...zs) - margin;
+  const zhi = pc ? lz : Math.max(lz, ...zs) + margin;
+  const lamZ = (z: number) => (z - zlo) / (zhi - zlo);
+  const us = Array.from({ length: n }, (_, i) => positions[3 * i + 1]! - yz * lamZ(positions[3 * i + 2]!));
+  const ylo = pb ? 0 : Math.min(0, ...us) - margin;
+  const yhi = pb ? ly : Math.max(ly, ...us) + margin;
+  const lamY = (i: number) => (us[i]! - ylo) / (yhi - ylo);
+  const ux = Array.from(
+    { length: n },
+    (_, i) => positions[3 * i]! - xy * lamY(i) - xz * lamZ(positions[3 * i + 2]!),
+  );
+  const xlo = pa ? 0 : Math.min(0, ...ux) - margin;
+  const xhi = pa ? lx : Math.max(lx, ...ux) + margin;
+  bounds.push([xlo, xhi], [ylo, yhi], [zlo, zhi]);
+  return { bounds, tilt: [xy, xz, yz], positions };
+}
+
+/**
+ * A LAMMPS data file (`atom_style atomic`) of system `s`, orthorhombic or restricted triclinic (the
+ * `xy xz yz` line is written when a tilt is non-zero). Numbers are written with JavaScript's
+ * shortest round-trip formatting, so LAMMPS reads back the exact f64 values. Positions on periodic
+ * axes are wrapped into the cell. With `velocities`, a Velocities section is written too, each
+ * value multiplied by `velocityScale` (default 1: the caller picks the LAMMPS units that match;
+ * 1000 turns the batch's Å/fs into `units metal` Å/ps). `margin` (Å, default 1) pads open axes.
+ */
+export function lammpsDataFile(
+  batch: Batch,
+  s: number,
+  options: { velocities?: boolean; velocityScale?: number; margin?: number } = {},
+): string {
   const begin = batch.atomsPtr[s]!;
   const end = batch.atomsPtr[s + 1]!;
   const types = lammpsTypes(batch, s);
-  const box = lammpsBox(batch, s);
+  const box = lammpsTriclinicBox(batch, s, options.margin ?? 1);
   const lines: string[] = [
     `LAMMPS data file of system ${batch.systemIds[s] ?? s}, written by md-workbench`,
     '',
@@ -108,34 +170,26 @@ export function lammpsDataFile(batch: Batch, s: number, options: { velocities?: 
     `${types.masses.length} atom types`,
     '',
   ];
-  box.forEach(([lo, hi], a) => {
+  box.bounds.forEach(([lo, hi], a) => {
     const name = 'xyz'[a]!;
     lines.push(`${lo} ${hi} ${name}lo ${name}hi`);
   });
+  if (box.tilt.some((t) => t !== 0)) lines.push(`${box.tilt[0]} ${box.tilt[1]} ${box.tilt[2]} xy xz yz`);
   lines.push('', 'Masses', '');
   types.masses.forEach((m, t) => {
     lines.push(`${t + 1} ${m}`);
   });
   lines.push('', 'Atoms # atomic', '');
-  const lengths = [batch.cells[9 * s]!, batch.cells[9 * s + 4]!, batch.cells[9 * s + 8]!];
-  for (let i = begin; i < end; i++) {
-    const x: number[] = [];
-    for (let a = 0; a < 3; a++) {
-      let v = batch.positions[3 * i + a]!;
-      if (batch.pbc[3 * s + a] === 1) {
-        const l = lengths[a]!;
-        v -= l * Math.floor(v / l);
-        if (v >= l) v = 0;
-      }
-      x.push(v);
-    }
-    lines.push(`${i - begin + 1} ${types.atomType[i - begin]} ${x[0]} ${x[1]} ${x[2]}`);
+  const x = box.positions;
+  for (let i = 0; i < end - begin; i++) {
+    lines.push(`${i + 1} ${types.atomType[i]} ${x[3 * i]} ${x[3 * i + 1]} ${x[3 * i + 2]}`);
   }
   if (options.velocities) {
+    const k = options.velocityScale ?? 1;
     lines.push('', 'Velocities', '');
     for (let i = begin; i < end; i++) {
       const v = batch.velocities;
-      lines.push(`${i - begin + 1} ${v[3 * i]} ${v[3 * i + 1]} ${v[3 * i + 2]}`);
+      lines.push(`${i - begin + 1} ${k * v[3 * i]!} ${k * v[3 * i + 1]!} ${k * v[3 * i + 2]!}`);
     }
   }
   lines.push('');
@@ -152,40 +206,35 @@ export function lammpsBoundary(batch: Batch, s: number): string {
  * and their pairs are excluded from the neighbor list, as `pair_coeff … NULL` would in a many-body style.
  */
 export function lennardJonesPairLines(types: LammpsTypeMap, p: LennardJonesParams): string[] {
-  const lines = [
-    `pair_style lj/cut ${p.cutoff}`,
-    `pair_modify shift ${p.shift ? 'yes' : 'no'}`,
-    'pair_coeff * * 0.0 1.0',
-  ];
-  for (const i of types.activeTypes) {
-    for (const j of types.activeTypes) {
-      if (j >= i) lines.push(`pair_coeff ${i} ${j} ${p.epsilon} ${p.sigma}`);
-    }
-  }
-  const nullTypes = types.masses.map((_, t) => t + 1).filter((t) => !types.activeTypes.includes(t));
-  for (const t of nullTypes) lines.push(`neigh_modify exclude type ${t} ${t}`);
-  for (const t of nullTypes) {
-    for (const u of types.activeTypes)
-      lines.push(`neigh_modify exclude type ${Math.min(t, u)} ${Math.max(t, u)}`);
-  }
-  return lines;
+  return lammpsPairLines(types, { kind: 'lennard-jones', ...p });
 }
 
 /** The input deck of a single-point Lennard-Jones evaluation (`run 0`) of the data file `data.lmp`. */
 export function lennardJonesDeck(boundary: string, types: LammpsTypeMap, p: LennardJonesParams): string {
+  return singlePointDeck(boundary, types, { kind: 'lennard-jones', ...p });
+}
+
+/**
+ * The input deck of a single-point evaluation (`run 0`) of the data file `data.lmp`: writes
+ * `thermo.txt` (pe, the virial part of the pressure pxx pyy pzz pxy pxz pyz in bar, vol in Å³) and
+ * `dump.txt` (id, fx fy fz, pe/atom, and `compute stress/atom NULL virial`: −W_i in bar·Å³,
+ * xx yy zz xy xz yz).
+ */
+export function singlePointDeck(boundary: string, types: LammpsTypeMap, potential: LammpsPotential): string {
   return [
     'units metal',
     'atom_style atomic',
     'atom_modify map array',
     `boundary ${boundary}`,
     'read_data data.lmp',
-    ...lennardJonesPairLines(types, p),
+    ...lammpsPairLines(types, potential),
     'neighbor 1.0 bin',
     'compute peAtom all pe/atom',
+    'compute stressAtom all stress/atom NULL virial',
     'compute virial all pressure NULL virial',
     'thermo_style custom step pe c_virial[1] c_virial[2] c_virial[3] c_virial[4] c_virial[5] c_virial[6]',
     'thermo_modify norm no',
-    'dump forces all custom 1 dump.txt id fx fy fz c_peAtom',
+    'dump forces all custom 1 dump.txt id fx fy fz c_peAtom c_stressAtom[1] c_stressAtom[2] c_stressAtom[3] c_stressAtom[4] c_stressAtom[5] c_stressAtom[6]',
     'dump_modify forces sort id format float %.17g',
     'run 0',
     // pxx pyy pzz pxy pxz pyz, bar; vol, Å³.
@@ -258,15 +307,13 @@ export function parseDumpRows(dump: string): number[][] {
 }
 
 /**
- * Lennard-Jones energies, forces, per-atom energies and virials of every system of the batch,
- * computed by LAMMPS (one `run 0` per system), in the layout of the f64 reference's ForceResult.
- * Periodic images are LAMMPS's own (ghost atoms), so unlike the reference this has no 2·cutoff limit.
+ * Energies, forces, per-atom energies, per-atom virials, virials and stress of every system of the
+ * batch under `potential`, computed by LAMMPS (one `run 0` per system), in the layout of the f64
+ * reference's ForceResult. Periodic images are LAMMPS's own (ghost atoms). The stress is −W/V with
+ * the batch's cell volume (LAMMPS's `vol` differs on open axes, where its box is padded).
  */
-export async function lammpsLennardJones(batch: Batch, p: LennardJonesParams): Promise<ForceResult> {
-  const energy = new Float64Array(batch.nSystems);
-  const energies = new Float64Array(batch.nAtoms);
-  const forces = new Float64Array(3 * batch.nAtoms);
-  const virial = new Float64Array(9 * batch.nSystems);
+export async function lammpsEvaluate(batch: Batch, potential: LammpsPotential): Promise<ForceResult> {
+  const result = emptyForceResult(batch);
   for (let s = 0; s < batch.nSystems; s++) {
     const begin = batch.atomsPtr[s]!;
     const n = batch.atomsPtr[s + 1]! - begin;
@@ -275,7 +322,7 @@ export async function lammpsLennardJones(batch: Batch, p: LennardJonesParams): P
     const run = await runLammps(
       {
         'data.lmp': lammpsDataFile(batch, s),
-        'in.lmp': lennardJonesDeck(lammpsBoundary(batch, s), types, p),
+        'in.lmp': singlePointDeck(lammpsBoundary(batch, s), types, potential),
       },
       ['thermo.txt', 'dump.txt'],
     );
@@ -284,22 +331,89 @@ export async function lammpsLennardJones(batch: Batch, p: LennardJonesParams): P
       throw new Error(`unexpected LAMMPS thermo output: ${run.files.get('thermo.txt')}`);
     }
     const [pe, pxx, pyy, pzz, pxy, pxz, pyz, vol] = thermo as [number, ...number[]];
-    energy[s] = pe;
+    result.energy[s] = pe;
     // compute pressure NULL virial: P_ab = W_ab / V · nktv2p, with W = Σ r_ij ⊗ f_ij (the reference's sign).
     const w = (x: number) => (x * vol!) / METAL_NKTV2P;
-    virial.set([w(pxx!), w(pxy!), w(pxz!), w(pxy!), w(pyy!), w(pyz!), w(pxz!), w(pyz!), w(pzz!)], 9 * s);
+    result.virial.set(
+      [w(pxx!), w(pxy!), w(pxz!), w(pxy!), w(pyy!), w(pyz!), w(pxz!), w(pyz!), w(pzz!)],
+      9 * s,
+    );
     const rows = parseDumpRows(run.files.get('dump.txt')!);
     if (rows.length !== n) throw new Error(`LAMMPS dumped ${rows.length} atoms; expected ${n} (atoms lost?)`);
     for (const row of rows) {
-      const [id, fx, fy, fz, e] = row as [number, number, number, number, number];
-      const i = begin + id - 1;
-      forces[3 * i] = fx;
-      forces[3 * i + 1] = fy;
-      forces[3 * i + 2] = fz;
-      energies[i] = e;
+      const i = begin + row[0]! - 1;
+      result.forces.set(row.slice(1, 4), 3 * i);
+      result.energies[i] = row[4]!;
+      // stress/atom NULL virial is −W_i · nktv2p (bar·Å³).
+      for (let k = 0; k < 6; k++) result.atomVirial[6 * i + k] = -row[5 + k]! / METAL_NKTV2P;
     }
   }
-  return { energy, energies, forces, virial };
+  fillStress(batch, result);
+  return result;
+}
+
+/**
+ * Lennard-Jones energies, forces, per-atom energies and virials of every system of the batch,
+ * computed by LAMMPS (one `run 0` per system), in the layout of the f64 reference's ForceResult.
+ * Periodic images are LAMMPS's own (ghost atoms), so this has no limit on the cell size.
+ */
+export async function lammpsLennardJones(batch: Batch, p: LennardJonesParams): Promise<ForceResult> {
+  return lammpsEvaluate(batch, { kind: 'lennard-jones', ...p });
+}
+
+/**
+ * Runs `steps` velocity-Verlet steps (`fix nve`, time step `dt` fs) of system `s` in LAMMPS from
+ * the batch's positions and velocities (written to the data file, Å/fs → Å/ps) and returns the
+ * final unwrapped positions (`xu yu zu`, Å; relative to the wrapped start, so compare up to a
+ * lattice translation) and velocities (Å/fs), in the order of the system's atoms. The neighbor
+ * list is checked every step (`neigh_modify every 1 delay 0 check yes`).
+ */
+export async function lammpsNve(
+  batch: Batch,
+  s: number,
+  potential: LammpsPotential,
+  dt: number,
+  steps: number,
+): Promise<{ positions: Float64Array; velocities: Float64Array }> {
+  const begin = batch.atomsPtr[s]!;
+  const n = batch.atomsPtr[s + 1]! - begin;
+  const types = lammpsTypes(batch, s);
+  const deck = [
+    'units metal',
+    'atom_style atomic',
+    'atom_modify map array',
+    `boundary ${lammpsBoundary(batch, s)}`,
+    'read_data data.lmp',
+    ...lammpsPairLines(types, potential),
+    'neighbor 1.0 bin',
+    'neigh_modify every 1 delay 0 check yes',
+    `timestep ${dt / 1000}`,
+    'fix integrate all nve',
+    'thermo 0',
+    `run ${steps}`,
+    'write_dump all custom traj.txt id xu yu zu vx vy vz modify sort id format float %.17g',
+    '',
+  ].join('\n');
+  const run = await runLammps(
+    {
+      'data.lmp': lammpsDataFile(batch, s, { velocities: true, velocityScale: 1000, margin: 5 }),
+      'in.lmp': deck,
+    },
+    ['traj.txt'],
+  );
+  const rows = parseDumpRows(run.files.get('traj.txt')!);
+  if (rows.length !== n) throw new Error(`LAMMPS dumped ${rows.length} atoms; expected ${n} (atoms lost?)`);
+  const positions = new Float64Array(3 * n);
+  const velocities = new Float64Array(3 * n);
+  for (const row of rows) {
+    const i = row[0]! - 1;
+    positions.set(row.slice(1, 4), 3 * i);
+    velocities.set(
+      row.slice(4, 7).map((v) => v / 1000),
+      3 * i,
+    );
+  }
+  return { positions, velocities };
 }
 
 /**

@@ -13,6 +13,7 @@ import {
   maxForcePerSystem,
   nveStep,
 } from './dynamics.ts';
+import { emptyForceResult } from './forceResult.ts';
 import { type ForceResult, type LennardJonesParams, lennardJonesReference } from './lennardJones.ts';
 import { kineticEnergyPerSystem, temperaturePerSystem } from './observables.ts';
 
@@ -20,12 +21,7 @@ const argon: LennardJonesParams = { epsilon: 0.0104, sigma: 3.4, cutoff: 8.5, sh
 const lj: ForceFn = (b) => lennardJonesReference(b, argon);
 
 /** A free gas: no forces, no energy. */
-const noForces: ForceFn = (b) => ({
-  energy: new Float64Array(b.nSystems),
-  energies: new Float64Array(b.nAtoms),
-  forces: new Float64Array(3 * b.nAtoms),
-  virial: new Float64Array(9 * b.nSystems),
-});
+const noForces: ForceFn = (b) => emptyForceResult(b);
 
 /** A constant force per atom (energy −F·x, so FIRE always goes downhill). */
 function constantForce(f: readonly [number, number, number]): ForceFn {

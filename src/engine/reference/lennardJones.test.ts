@@ -83,16 +83,41 @@ describe('lennardJonesReference', () => {
     expect(lennardJonesReference(open, argon).energy[0]).toBe(0);
   });
 
-  it('throws when a periodic cell length is not above 2 × cutoff', () => {
-    const batch = singleSystemBatch({ positions: [0, 0, 0], masses: [1], cell: [17, 30, 30] });
-    expect(() => lennardJonesReference(batch, argon)).toThrow(/must exceed 2 × cutoff/);
+  it('counts every periodic image in cells smaller than 2 × cutoff (an atom feels its own images)', () => {
+    // One atom in a simple cubic cell of side 5 Å: E = ½ Σ_{T ≠ 0} V(|T|) over lattice vectors.
+    const side = 5;
+    let expected = 0;
+    for (let a = -3; a <= 3; a++) {
+      for (let b = -3; b <= 3; b++) {
+        for (let c = -3; c <= 3; c++) {
+          const r = side * Math.hypot(a, b, c);
+          if (r > 0 && r < argon.cutoff)
+            expected += 0.5 * lennardJonesPairEnergy(r, argon.epsilon, argon.sigma);
+        }
+      }
+    }
+    const one = singleSystemBatch({ positions: [1, 2, 3], masses: [40], cell: [side, side, side] });
+    const res = lennardJonesReference(one, argon);
+    expect(res.energy[0]).toBeCloseTo(expected, 14);
+    expect(Math.abs(res.forces[0]!)).toBeLessThan(1e-15);
+    // The same lattice as a 4×4×4 supercell (20 Å > 2 × cutoff: minimum image only) has the same energy per atom.
+    const pos: number[] = [];
+    for (let a = 0; a < 4; a++)
+      for (let b = 0; b < 4; b++) for (let c = 0; c < 4; c++) pos.push(side * a, side * b, side * c);
+    const big = singleSystemBatch({
+      positions: pos,
+      masses: new Float64Array(64).fill(40),
+      cell: [20, 20, 20],
+    });
+    expect(lennardJonesReference(big, argon).energy[0]! / 64).toBeCloseTo(expected, 13);
+    // An open axis has no images.
     const open = singleSystemBatch({
       positions: [0, 0, 0],
       masses: [1],
-      cell: [17, 30, 30],
-      pbc: [false, true, true],
+      cell: [side, side, side],
+      pbc: [false, false, false],
     });
-    expect(() => lennardJonesReference(open, argon)).not.toThrow();
+    expect(lennardJonesReference(open, argon).energy[0]).toBe(0);
   });
 
   for (const p of [argon, argonShifted]) {
