@@ -75,6 +75,8 @@ export interface GpuEngine extends Engine<GPUCommandEncoder> {
 
 /** Options of {@link GpuEngine} creation. */
 export interface GpuEngineOptions {
+  /** Tables of an EAM potential (from eamTabulation of its files); required for EAM. */
+  tables?: import('../potentials/eamTabulation.ts').EamTabulation;
   /** Skin added to the cutoff for the Verlet list, Å. */
   skin: number;
 }

@@ -1,0 +1,36 @@
+/** The f64 reference backend: exact, slow, needs nothing but Node. */
+import { cpus } from 'node:os';
+import { cellVolume } from '../../engine/cell.ts';
+import { CpuEngine } from '../../engine/cpu/engine.ts';
+import { runOn } from '../../engine/evaluate.ts';
+import { evaluateReference } from '../../engine/reference/evaluate.ts';
+import type { CliBackend } from './backend.ts';
+
+export function referenceBackend(): CliBackend {
+  return {
+    name: 'reference',
+    adapter: `f64 on ${cpus()[0]?.model.trim() ?? 'CPU'}`,
+    async evaluate(batch, potential, tables) {
+      // Straight from the reference, so the output keeps f64 precision.
+      const r = evaluateReference(batch, potential, tables);
+      const virial = Array.from({ length: batch.nSystems }, (_, s) =>
+        Array.from(r.virial.subarray(9 * s, 9 * s + 9)),
+      );
+      return {
+        backend: 'f64 reference',
+        energy: Array.from(r.energy),
+        energies: Array.from(r.energies),
+        forces: Array.from(r.forces),
+        virial,
+        stress: virial.map((w, s) => {
+          const v = cellVolume(batch.cells.subarray(9 * s, 9 * s + 9));
+          return w.map((x) => -x / v);
+        }),
+      };
+    },
+    async run(spec, batch, tables, listener) {
+      return runOn(new CpuEngine(batch, spec.potential, tables), spec.stages, batch.atomsPtr, listener);
+    },
+    async close() {},
+  };
+}

@@ -1,0 +1,64 @@
+/**
+ * The headless page of the CLI's Chromium backend: the same engine code as the workbench, driven from
+ * Node through Playwright. Arguments and results cross as plain data (src/io/plainData.ts); run events
+ * are forwarded to `globalThis.mdCliEvent`, which Node exposes.
+ */
+import type { EngineEvent } from '../engine/api.ts';
+import type { Batch } from '../engine/batch.ts';
+import { requestGpuDevice } from '../engine/device.ts';
+import { evaluateOn, runOn } from '../engine/evaluate.ts';
+import { createGpuEngine } from '../engine/gpu/engine.ts';
+import type { EamTabulation } from '../engine/potentials/eamTabulation.ts';
+import { fromPlain, toPlain } from '../io/plainData.ts';
+import { type PotentialSpec, parseSpec } from '../io/spec.ts';
+
+/** What the page offers to Node. */
+export interface CliPageApi {
+  adapter(): Promise<string>;
+  evaluate(batch: unknown, potential: unknown, tables: unknown, skin: number): Promise<unknown>;
+  run(spec: unknown, batch: unknown, tables: unknown): Promise<unknown>;
+}
+
+type Globals = typeof globalThis & { mdCli?: CliPageApi; mdCliEvent?: (e: unknown) => Promise<void> };
+const g = globalThis as Globals;
+const ready = requestGpuDevice();
+
+g.mdCli = {
+  async adapter() {
+    return (await ready).adapter;
+  },
+  async evaluate(plainBatch, potential, plainTables, skin) {
+    const { device } = await ready;
+    const batch = fromPlain<Batch>(plainBatch);
+    const tables = fromPlain<EamTabulation | null>(plainTables);
+    const engine = await createGpuEngine(device, batch, potential as PotentialSpec, {
+      skin,
+      ...(tables ? { tables } : {}),
+    });
+    try {
+      return await evaluateOn(engine, batch);
+    } finally {
+      engine.destroy();
+    }
+  },
+  async run(plainSpec, plainBatch, plainTables) {
+    const { device } = await ready;
+    const spec = parseSpec(plainSpec);
+    const batch = fromPlain<Batch>(plainBatch);
+    const tables = fromPlain<EamTabulation | null>(plainTables);
+    const engine = await createGpuEngine(device, batch, spec.potential, {
+      skin: spec.neighbor.skin,
+      ...(tables ? { tables } : {}),
+    });
+    // Frames and snapshots travel at the end; only the events that drive the progress bar stream.
+    const forward = (e: EngineEvent) => {
+      if (e.type === 'log' || e.type === 'stage' || e.type === 'end' || e.type === 'converged')
+        void g.mdCliEvent?.(e);
+    };
+    try {
+      return toPlain(await runOn(engine, spec.stages, batch.atomsPtr, forward));
+    } finally {
+      engine.destroy();
+    }
+  },
+};
