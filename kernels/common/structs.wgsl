@@ -8,6 +8,12 @@
 //   forces:     vec4f, xyz eV/Å; w = potential energy of the atom, eV (half of each pair energy).
 //   virials:    vec4f × 2, column-major: virials[i] = (xx, yy, zz, xy), virials[N + i] = (xz, yz, 0, 0), eV.
 //   systemOf:   u32, index of the atom's system.
+//   originalIndex: u32, the atom's index in the batch as uploaded (its index in every read-back).
+//
+// Spatial order: each neighbor-list rebuild permutes the per-atom rows into cell order (see
+// kernels/neighbor/gather_atoms.wgsl). Atoms stay inside their system's row range, so systemOf and
+// the reduction blocks never change; originalIndex follows the atoms, and whatever must not depend
+// on the storage order (the Langevin random numbers, read-backs) goes through it.
 
 /// Threads per workgroup; a power of two (the tree reductions halve it).
 override WORKGROUP_SIZE: u32 = 64u;
@@ -89,12 +95,20 @@ const CONTROL_REBUILD_REQUESTED: u32 = 0u;
 const CONTROL_REBUILD_COUNT: u32 = 1u;
 const CONTROL_MAX_NEIGHBORS: u32 = 2u;
 
-/// Marks an atom that is in no cell (NULL atoms).
-const NO_CELL: u32 = 0xffffffffu;
+/// The extra cell after a system's grid that holds its NULL atoms (no stencil visits it), so that
+/// cell order covers every atom of the system.
+fn nullCell(system: System) -> u32 {
+  return system.grid.w + system.grid.x * system.grid.y * system.grid.z;
+}
 
 /// Minimum image of a separation vector d (Å) in an orthorhombic cell, periodic axes only.
 fn minimumImage(d: vec3f, system: System) -> vec3f {
   return d - system.periodicLength.xyz * round(d * system.inverseLength.xyz);
+}
+
+/// A position wrapped into [0, L) on the periodic axes of `system` (unchanged on open axes).
+fn wrapIntoCell(p: vec3f, system: System) -> vec3f {
+  return p - system.periodicLength.xyz * floor(p * system.inverseLength.xyz);
 }
 
 /// Integer cell coordinates of a position (clamped: atoms outside an open cell go to its faces).

@@ -12,8 +12,5 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
     return;
   }
   let slot = cellSlots[i];
-  if (slot.x == NO_CELL) {
-    return;
-  }
   cellAtoms[cellStart[slot.x] + slot.y] = i;
 }

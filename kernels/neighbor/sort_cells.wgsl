@@ -1,12 +1,12 @@
-// Rebuild pass 4 (per cell): sorts each cell's atoms by index (insertion sort; ~20 atoms a cell),
-// so that the scatter's atomic order does not leak into the list (builds are deterministic), then
-// gathers their positions into cell order (cellPositions), which build_verlet streams through.
+// Rebuild pass 4 (per cell): sorts each cell's atoms by their original index (insertion sort; a
+// few atoms a cell), so that neither the scatter's atomic order nor the current storage order leaks
+// into the new order: the permutation is a function of the positions alone, and builds are
+// deterministic.
 
 @group(0) @binding(0) var<storage, read> cellStart: array<u32>;
 @group(0) @binding(1) var<storage, read_write> cellAtoms: array<u32>;
-@group(0) @binding(2) var<storage, read> positions: array<vec4f>;
-@group(0) @binding(3) var<storage, read_write> cellPositions: array<vec4f>;
-@group(0) @binding(4) var<uniform> params: NeighborParams;
+@group(0) @binding(2) var<storage, read> originalIndex: array<u32>;
+@group(0) @binding(3) var<uniform> params: NeighborParams;
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) gid: vec3u) {
@@ -18,14 +18,12 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   let end = cellStart[c + 1u];
   for (var k = begin + 1u; k < end; k++) {
     let atom = cellAtoms[k];
+    let key = originalIndex[atom];
     var m = k;
-    while (m > begin && cellAtoms[m - 1u] > atom) {
+    while (m > begin && originalIndex[cellAtoms[m - 1u]] > key) {
       cellAtoms[m] = cellAtoms[m - 1u];
       m--;
     }
     cellAtoms[m] = atom;
-  }
-  for (var k = begin; k < end; k++) {
-    cellPositions[k] = positions[cellAtoms[k]];
   }
 }

@@ -32,6 +32,11 @@ export interface BatchBuffers {
   virials: GPUBuffer;
   /** u32 per atom. */
   systemOf: GPUBuffer;
+  /**
+   * u32 per atom: the atom's index in the uploaded batch. Rows are permuted into cell order at each
+   * neighbor-list rebuild (within each system's row range); read-backs un-permute through this.
+   */
+  originalIndex: GPUBuffer;
   /** `System` per system. */
   systems: GPUBuffer;
   /** i32 per system: status code. */
@@ -77,13 +82,22 @@ export function packVelocities(
   return out;
 }
 
-/** xyz of a vec4f array. */
-export function unpackXyz(data: Float32Array, n: number): Float32Array {
+/** 0, 1, …, n − 1: the original index of every row before any sort. */
+export function identityPermutation(n: number): Uint32Array<ArrayBuffer> {
+  return Uint32Array.from({ length: n }, (_, i) => i);
+}
+
+/**
+ * xyz of a vec4f array in original order: row k of `data` belongs to atom `originalIndex[k]`
+ * (identity when omitted).
+ */
+export function unpackXyz(data: Float32Array, n: number, originalIndex?: Uint32Array): Float32Array {
   const out = new Float32Array(3 * n);
-  for (let i = 0; i < n; i++) {
-    out[3 * i] = data[4 * i]!;
-    out[3 * i + 1] = data[4 * i + 1]!;
-    out[3 * i + 2] = data[4 * i + 2]!;
+  for (let k = 0; k < n; k++) {
+    const i = originalIndex ? originalIndex[k]! : k;
+    out[3 * i] = data[4 * k]!;
+    out[3 * i + 1] = data[4 * k + 1]!;
+    out[3 * i + 2] = data[4 * k + 2]!;
   }
   return out;
 }
@@ -109,6 +123,7 @@ export function createBatchBuffers(
     forces: k.createBuffer('forces', 16 * n, STORAGE | COPY),
     virials: k.createBuffer('virials', 32 * n, STORAGE | COPY),
     systemOf: k.createBufferWith('systemOf', Uint32Array.from(systemOfAtom(batch)), STORAGE),
+    originalIndex: k.createBufferWith('originalIndex', identityPermutation(n), STORAGE | COPY),
     systems: k.createBufferWith('systems', packSystems(batch, grids, blocks), STORAGE),
     status: k.createBuffer('status', 4 * batch.nSystems, STORAGE | COPY),
     steps: k.createBuffer('steps', 4 * batch.nSystems, STORAGE | COPY),
@@ -131,6 +146,7 @@ export function destroyBatchBuffers(b: BatchBuffers): void {
     b.forces,
     b.virials,
     b.systemOf,
+    b.originalIndex,
     b.systems,
     b.status,
     b.steps,

@@ -11,6 +11,7 @@ import {
   type BatchBuffers,
   createBatchBuffers,
   destroyBatchBuffers,
+  identityPermutation,
   packPositions,
   packVelocities,
   unpackXyz,
@@ -32,6 +33,8 @@ const ALL_PASSES: readonly PassName[] = [
   'scanCells',
   'scatterCells',
   'sortCells',
+  'gatherAtoms',
+  'copySorted',
   'buildVerlet',
   'lennardJones',
   'velocityVerletFirstHalf',
@@ -50,6 +53,8 @@ const ALL_PASSES: readonly PassName[] = [
 export interface LennardJonesGpuEngineOptions extends GpuEngineOptions {
   /** Initial neighbors per atom (default: from the density); the list grows when a row overflows. */
   neighborCapacity?: number;
+  /** Cells per (cutoff + skin) along x, y, z (default (4, 2, 2)); tuning only. */
+  cellsPerCutoff?: readonly [number, number, number];
 }
 
 /** A {@link GpuEngine} for the Lennard-Jones potential, with a few inspection methods for tests. */
@@ -75,6 +80,21 @@ export class LennardJonesGpuEngine implements GpuEngine {
     this.types = batch.types.slice();
     this.masses = batch.masses.slice();
     neighborList.onResize = (neighbors) => potential.setNeighbors(neighbors);
+  }
+
+  readonly backend = 'webgpu';
+
+  begin(label: string): GPUCommandEncoder {
+    return this.device.createCommandEncoder({ label });
+  }
+
+  submit(encoder: GPUCommandEncoder): void {
+    this.device.queue.submit([encoder.finish()]);
+  }
+
+  async zeroVelocities(): Promise<void> {
+    const atoms = await this.readAtoms();
+    this.writeAtoms(atoms.positions, new Float32Array(atoms.velocities.length));
   }
 
   /** Neighbors stored per atom now. */
@@ -103,13 +123,16 @@ export class LennardJonesGpuEngine implements GpuEngine {
     return this.readStats();
   }
 
-  /** Positions are those on the GPU: wrapped into the cell on periodic axes at each list rebuild. */
+  /**
+   * Atoms in their original (batch) order, whatever the storage order on the GPU. Positions are those
+   * on the GPU: wrapped into the cell on periodic axes at each list rebuild.
+   */
   async readAtoms(): Promise<AtomState> {
     const n = this.nAtoms;
     const bytes = 16 * n;
     const staging = this.device.createBuffer({
       label: 'atoms readback',
-      size: 3 * bytes + 4 * CONTROL_WORDS,
+      size: 3 * bytes + 4 * CONTROL_WORDS + 4 * n,
       usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
     });
     const encoder = this.device.createCommandEncoder({ label: 'read atoms' });
@@ -117,6 +140,7 @@ export class LennardJonesGpuEngine implements GpuEngine {
     encoder.copyBufferToBuffer(this.b.velocities, 0, staging, bytes, bytes);
     encoder.copyBufferToBuffer(this.b.forces, 0, staging, 2 * bytes, bytes);
     encoder.copyBufferToBuffer(this.b.control, 0, staging, 3 * bytes, 4 * CONTROL_WORDS);
+    encoder.copyBufferToBuffer(this.b.originalIndex, 0, staging, 3 * bytes + 4 * CONTROL_WORDS, 4 * n);
     this.device.queue.submit([encoder.finish()]);
     await staging.mapAsync(GPUMapMode.READ);
     const data = staging.getMappedRange().slice(0);
@@ -127,23 +151,29 @@ export class LennardJonesGpuEngine implements GpuEngine {
       this.device.queue.submit([again.finish()]);
       return this.readAtoms();
     }
+    const original = new Uint32Array(data, 3 * bytes + 4 * CONTROL_WORDS, n);
     const forces = new Float32Array(data, 2 * bytes, 4 * n);
     const energies = new Float32Array(n);
-    for (let i = 0; i < n; i++) energies[i] = forces[4 * i + 3]!;
+    for (let k = 0; k < n; k++) energies[original[k]!] = forces[4 * k + 3]!;
     return {
-      positions: unpackXyz(new Float32Array(data, 0, 4 * n), n),
-      velocities: unpackXyz(new Float32Array(data, bytes, 4 * n), n),
-      forces: unpackXyz(forces, n),
+      positions: unpackXyz(new Float32Array(data, 0, 4 * n), n, original),
+      velocities: unpackXyz(new Float32Array(data, bytes, 4 * n), n, original),
+      forces: unpackXyz(forces, n, original),
       energies,
     };
   }
 
+  /**
+   * Takes atoms in their original order: the rows go back to that order (identity permutation) and
+   * the next compute rebuilds the list, which sorts them into cell order again.
+   */
   writeAtoms(positions: ArrayLike<number>, velocities: ArrayLike<number>): void {
     if (positions.length !== 3 * this.nAtoms || velocities.length !== 3 * this.nAtoms) {
       throw new Error(`writeAtoms: expected 3 × ${this.nAtoms} values for positions and velocities`);
     }
     this.device.queue.writeBuffer(this.b.positions, 0, packPositions(positions, this.types));
     this.device.queue.writeBuffer(this.b.velocities, 0, packVelocities(velocities, this.masses));
+    this.device.queue.writeBuffer(this.b.originalIndex, 0, identityPermutation(this.nAtoms));
     this.neighborList.requestRebuild();
   }
 
@@ -187,9 +217,26 @@ export class LennardJonesGpuEngine implements GpuEngine {
     return control[1]!;
   }
 
-  /** The Verlet list as CSR rows (stored order), for tests (awaits the GPU). */
-  readNeighborList(): Promise<{ ptr: Int32Array; neighbors: Int32Array }> {
-    return this.neighborList.read();
+  /** The Verlet list as CSR rows by original atom index (rows keep their stored order), for tests. */
+  async readNeighborList(): Promise<{ ptr: Int32Array; neighbors: Int32Array }> {
+    const stored = await this.neighborList.read();
+    const original = await this.readOriginalIndex();
+    const n = this.nAtoms;
+    const ptr = new Int32Array(n + 1);
+    for (let k = 0; k < n; k++) ptr[original[k]! + 1] = stored.ptr[k + 1]! - stored.ptr[k]!;
+    for (let i = 0; i < n; i++) ptr[i + 1]! += ptr[i]!;
+    const neighbors = new Int32Array(stored.neighbors.length);
+    for (let k = 0; k < n; k++) {
+      const row = stored.neighbors.subarray(stored.ptr[k]!, stored.ptr[k + 1]!);
+      const at = ptr[original[k]!]!;
+      for (let m = 0; m < row.length; m++) neighbors[at + m] = original[row[m]!]!;
+    }
+    return { ptr, neighbors };
+  }
+
+  /** Original (batch) index of the atom in each storage row (awaits the GPU). */
+  async readOriginalIndex(): Promise<Uint32Array> {
+    return new Uint32Array(await readBuffer(this.device, this.b.originalIndex, 4 * this.nAtoms));
   }
 
   /** Grows the neighbor list if a row overflowed since the last check; true when it did. */
@@ -229,7 +276,7 @@ export const createGpuEngine: (
     if (!(batch.masses[i]! > 0)) throw new Error(`atom ${i}: mass ${batch.masses[i]} amu must be > 0`);
   }
   const listCutoff = potential.cutoff + options.skin;
-  const { grids, nCells } = cellGrids(batch, listCutoff);
+  const { grids, nCells } = cellGrids(batch, listCutoff, options.cellsPerCutoff);
   const blocks = reductionBlocks(batch, WORKGROUP_SIZE * ATOMS_PER_THREAD);
   const kernels = await KernelSet.create(device, ALL_PASSES);
   const b = createBatchBuffers(kernels, batch, grids, blocks);

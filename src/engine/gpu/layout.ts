@@ -19,7 +19,10 @@ export const MAX_STATUS_CODE = 63;
 /** Words of the `control` buffer: rebuild requested, rebuild count, largest overflowing row. */
 export const CONTROL_WORDS = 4;
 
-/** Cell grid of one system: cells per axis and the index of its first cell batch-wide. */
+/**
+ * Cell grid of one system: cells per axis and the index of its first cell batch-wide. The system
+ * owns dims[0]·dims[1]·dims[2] + 1 cells from there: its grid, x fastest, then its null cell (NULL atoms).
+ */
 export interface SystemGrid {
   dims: [number, number, number];
   cellOffset: number;

@@ -57,7 +57,7 @@ describe('Lennard-Jones on the GPU vs the f64 reference', () => {
     await compareWithReference(argonFcc(6, 0.2), ARGON);
   });
 
-  test('fcc argon with jitter, 4×4×4 cells (2 cells per axis: images through the stencil), unshifted', async () => {
+  test('fcc argon with jitter, 4×4×4 cells (box 2.2 list cutoffs: images through the stencil), unshifted', async () => {
     await compareWithReference(argonFcc(4, 0.2, 0, 3), { ...ARGON, shift: false });
   });
 

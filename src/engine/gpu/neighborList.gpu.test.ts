@@ -75,8 +75,8 @@ async function compute(engine: LennardJonesGpuEngine): Promise<void> {
 
 describe('GPU Verlet list vs neighborListReference', () => {
   const cases: [string, () => Batch][] = [
-    ['fcc with jitter, 6×6×6 (3 cells per axis)', () => argonFcc(6, 0.3)],
-    ['fcc, 4×4×4 (2 cells per axis)', () => argonFcc(4, 0.3, 0, 2)],
+    ['fcc with jitter, 6×6×6 (box 3.3 list cutoffs)', () => argonFcc(6, 0.3)],
+    ['fcc, 4×4×4 (box 2.2 list cutoffs: stencils wrap on both sides)', () => argonFcc(4, 0.3, 0, 2)],
     ['random liquid-like', () => argonRandom(800, [40, 30, 35], 7)],
     ['slab, open along z', () => argonSlab(6, 0.2)],
     ['NULL atoms', () => withNullAtoms(argonFcc(6, 0.3, 0, 3), 5, 1)],

@@ -1,16 +1,28 @@
 /**
- * Verlet neighbor list built on the GPU from a cell list, rebuilt without a CPU round trip.
+ * Verlet neighbor list built on the GPU from a cell list, rebuilt without a CPU round trip, with the
+ * atoms sorted into cell order at every build.
  *
  * Every `encode` runs check_displacement (flags a rebuild when a non-NULL atom moved more than
  * skin/2 since the last build) and schedule_rebuild (one thread writes the indirect-dispatch
- * arguments: 0 workgroups when no rebuild is due), then the five rebuild passes through
- * dispatchWorkgroupsIndirect: assign_cells (wrap positions into the cell, count per cell),
- * scan_cells (prefix sum), scatter_cells, sort_cells (deterministic order), build_verlet.
+ * arguments: 0 workgroups when no rebuild is due), then the rebuild passes through
+ * dispatchWorkgroupsIndirect: assign_cells (wrap positions into the box, cell and slot per atom),
+ * scan_cells (prefix sum), scatter_cells, sort_cells (by original index: deterministic), gather_atoms
+ * and copy_sorted (permute positions, velocities and original indices into cell order), build_verlet.
  *
- * Grids: each system has its own grid of ⌊L/(cutoff + skin)⌋ cells per axis (at least 1, so tiny
- * systems reduce to an all-pairs search). Periodic lengths must exceed 2·(cutoff + skin); the
- * stencil then visits the images −1, 0, +1 of the neighbor cells, which stays correct with 1 or 2
- * cells on an axis. Open axes put atoms outside the cell into the face cells.
+ * Spatial order: after a build, consecutive rows are atoms of one cell, and the cells of an x-row of
+ * the grid are consecutive, so the build scans contiguous runs of rows and the force loop reads
+ * neighbors that sit close in memory (on SwiftShader, neighboring SIMD lanes then also run the same
+ * loop bounds). Forces and virials are not permuted: the force pass that follows every build
+ * rewrites them. `BatchBuffers.originalIndex` maps rows back to the atoms' batch indices.
+ *
+ * Grids: each system has its own grid of ⌊f·L/(cutoff + skin)⌋ cells per axis (at least 1), with
+ * f = cellsPerCutoff = (4, 2, 2) by default: thin cells along x, the axis of the contiguous runs.
+ * build_verlet scans, per atom, the (y, z) rows of cells within the list cutoff and in each the x
+ * cells overlapping the cutoff sphere's chord: about 9 (cutoff + skin)³ of volume per atom against
+ * 27 for a 3×3×3 stencil of cells ≥ cutoff + skin (the sphere is 4.2). Periodic lengths must exceed
+ * 2·(cutoff + skin); rows and runs visit the images −1, 0, +1 of the cells. Open axes put atoms
+ * outside the cell into the face cells. Each system has one more cell, its null cell, holding its
+ * NULL atoms so that cell order covers every atom.
  *
  * Capacity: each atom stores at most `capacity` neighbors (column-major rows, row 0 = counts). A
  * longer row is truncated on the GPU and its length recorded; at the next readback the engine grows
@@ -24,8 +36,20 @@ import { packNeighborParams, type SystemGrid } from './layout.ts';
 
 const STORAGE = GPUBufferUsage.STORAGE;
 
-/** Cell grids of every system for cells of at least `listCutoff` (Å); throws on what is unsupported. */
-export function cellGrids(batch: Batch, listCutoff: number): { grids: SystemGrid[]; nCells: number } {
+/** Default cells per (cutoff + skin) along x, y, z: thin along x, the axis of contiguous runs. */
+export const DEFAULT_CELLS_PER_CUTOFF: readonly [number, number, number] = [4, 2, 2];
+
+/**
+ * Cell grids of every system for cells of at least `listCutoff / cellsPerCutoff[axis]` (Å), each
+ * followed by its null cell; throws on what is unsupported.
+ */
+export function cellGrids(
+  batch: Batch,
+  listCutoff: number,
+  cellsPerCutoff: readonly number[] = DEFAULT_CELLS_PER_CUTOFF,
+): { grids: SystemGrid[]; nCells: number } {
+  if (cellsPerCutoff.length !== 3 || !cellsPerCutoff.every((f) => Number.isInteger(f) && f >= 1 && f <= 8))
+    throw new Error(`cellsPerCutoff ${cellsPerCutoff} must be three whole numbers in 1..8`);
   const grids: SystemGrid[] = [];
   let nCells = 0;
   for (let s = 0; s < batch.nSystems; s++) {
@@ -44,10 +68,10 @@ export function cellGrids(batch: Batch, listCutoff: number): { grids: SystemGrid
             `${2 * listCutoff} Å (minimum image over the Verlet list; a smaller skin may do)`,
         );
       }
-      dims[a] = Math.min(1024, Math.max(1, Math.floor(length / listCutoff)));
+      dims[a] = Math.min(1024, Math.max(1, Math.floor((cellsPerCutoff[a]! * length) / listCutoff)));
     }
     grids.push({ dims, cellOffset: nCells });
-    nCells += dims[0] * dims[1] * dims[2];
+    nCells += dims[0] * dims[1] * dims[2] + 1;
   }
   return { grids, nCells };
 }
@@ -96,11 +120,12 @@ export class GpuNeighborList {
   private readonly cellStart: GPUBuffer;
   private readonly cellSlots: GPUBuffer;
   private readonly cellAtoms: GPUBuffer;
-  private readonly cellPositions: GPUBuffer;
+  private readonly sortedVelocities: GPUBuffer;
+  private readonly sortedOriginalIndex: GPUBuffer;
   private readonly dispatchArgs: GPUBuffer;
   private readonly atomGroups: number;
   private readonly groups: Record<
-    'check' | 'schedule' | 'assign' | 'scan' | 'scatter' | 'sort',
+    'check' | 'schedule' | 'assign' | 'scan' | 'scatter' | 'sort' | 'gather' | 'copy',
     GPUBindGroup
   >;
   private buildGroup: GPUBindGroup;
@@ -127,7 +152,8 @@ export class GpuNeighborList {
     this.cellStart = k.createBuffer('cell starts', 4 * (nCells + 1), STORAGE | GPUBufferUsage.COPY_SRC);
     this.cellSlots = k.createBuffer('cell slots', 8 * n, STORAGE);
     this.cellAtoms = k.createBuffer('cell atoms', 4 * n, STORAGE);
-    this.cellPositions = k.createBuffer('cell positions', 16 * n, STORAGE);
+    this.sortedVelocities = k.createBuffer('sorted velocities', 16 * n, STORAGE);
+    this.sortedOriginalIndex = k.createBuffer('sorted original index', 4 * n, STORAGE);
     this.dispatchArgs = k.createBuffer('rebuild dispatch args', 36, STORAGE | GPUBufferUsage.INDIRECT);
     this.neighbors = this.createNeighbors();
     this.groups = {
@@ -142,7 +168,6 @@ export class GpuNeighborList {
       schedule: k.bindGroup('scheduleRebuild', [b.control, this.dispatchArgs, this.params]),
       assign: k.bindGroup('assignCells', [
         b.positions,
-        this.referencePositions,
         b.systemOf,
         b.systems,
         this.cellCount,
@@ -151,11 +176,24 @@ export class GpuNeighborList {
       ]),
       scan: k.bindGroup('scanCells', [this.cellCount, this.cellStart, this.params]),
       scatter: k.bindGroup('scatterCells', [this.cellSlots, this.cellStart, this.cellAtoms, this.params]),
-      sort: k.bindGroup('sortCells', [
-        this.cellStart,
+      sort: k.bindGroup('sortCells', [this.cellStart, this.cellAtoms, b.originalIndex, this.params]),
+      gather: k.bindGroup('gatherAtoms', [
         this.cellAtoms,
         b.positions,
-        this.cellPositions,
+        b.velocities,
+        b.originalIndex,
+        this.referencePositions,
+        this.sortedVelocities,
+        this.sortedOriginalIndex,
+        this.params,
+      ]),
+      copy: k.bindGroup('copySorted', [
+        this.referencePositions,
+        this.sortedVelocities,
+        this.sortedOriginalIndex,
+        b.positions,
+        b.velocities,
+        b.originalIndex,
         this.params,
       ]),
     };
@@ -192,8 +230,6 @@ export class GpuNeighborList {
       this.b.systemOf,
       this.b.systems,
       this.cellStart,
-      this.cellAtoms,
-      this.cellPositions,
       this.neighbors,
       this.b.control,
       this.params,
@@ -221,6 +257,12 @@ export class GpuNeighborList {
     pass.setPipeline(k.pipeline('sortCells'));
     pass.setBindGroup(0, this.groups.sort);
     pass.dispatchWorkgroupsIndirect(this.dispatchArgs, 12);
+    pass.setPipeline(k.pipeline('gatherAtoms'));
+    pass.setBindGroup(0, this.groups.gather);
+    pass.dispatchWorkgroupsIndirect(this.dispatchArgs, 0);
+    pass.setPipeline(k.pipeline('copySorted'));
+    pass.setBindGroup(0, this.groups.copy);
+    pass.dispatchWorkgroupsIndirect(this.dispatchArgs, 0);
     pass.setPipeline(k.pipeline('buildVerlet'));
     pass.setBindGroup(0, this.buildGroup);
     pass.dispatchWorkgroupsIndirect(this.dispatchArgs, 0);
@@ -244,7 +286,7 @@ export class GpuNeighborList {
     this.onResize(this.neighbors);
   }
 
-  /** Reads the list as CSR rows in stored order (awaits the GPU). */
+  /** Reads the list as CSR rows in storage order (row and neighbor indices are rows, not atoms; awaits the GPU). */
   async read(): Promise<{ ptr: Int32Array; neighbors: Int32Array }> {
     const n = this.b.nAtoms;
     const data = new Uint32Array(
@@ -267,7 +309,8 @@ export class GpuNeighborList {
       this.cellStart,
       this.cellSlots,
       this.cellAtoms,
-      this.cellPositions,
+      this.sortedVelocities,
+      this.sortedOriginalIndex,
       this.dispatchArgs,
       this.neighbors,
     ]) {

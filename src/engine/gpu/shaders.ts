@@ -17,6 +17,8 @@ import velocityVerletFirstHalfWgsl from '../../../kernels/integrators/velocity_v
 import assignCellsWgsl from '../../../kernels/neighbor/assign_cells.wgsl?raw';
 import buildVerletWgsl from '../../../kernels/neighbor/build_verlet.wgsl?raw';
 import checkDisplacementWgsl from '../../../kernels/neighbor/check_displacement.wgsl?raw';
+import copySortedWgsl from '../../../kernels/neighbor/copy_sorted.wgsl?raw';
+import gatherAtomsWgsl from '../../../kernels/neighbor/gather_atoms.wgsl?raw';
 import scanCellsWgsl from '../../../kernels/neighbor/scan_cells.wgsl?raw';
 import scatterCellsWgsl from '../../../kernels/neighbor/scatter_cells.wgsl?raw';
 import scheduleRebuildWgsl from '../../../kernels/neighbor/schedule_rebuild.wgsl?raw';
@@ -43,6 +45,8 @@ const passes = {
   scanCells: [scanCellsWgsl],
   scatterCells: [scatterCellsWgsl],
   sortCells: [sortCellsWgsl],
+  gatherAtoms: [gatherAtomsWgsl],
+  copySorted: [copySortedWgsl],
   buildVerlet: [buildVerletWgsl],
   lennardJones: [lennardJonesWgsl],
   velocityVerletFirstHalf: [velocityVerletFirstHalfWgsl],
