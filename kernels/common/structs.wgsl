@@ -122,3 +122,16 @@ fn cellCoordinates(p: vec3f, system: System) -> vec3i {
 fn cellIndex(c: vec3i, system: System) -> u32 {
   return system.grid.w + u32(c.x) + system.grid.x * (u32(c.y) + system.grid.y * u32(c.z));
 }
+
+/// Row of atom j in a neighbor-list entry. Potential kernels decode entries only through this and
+/// pairSeparation, so the list's encoding (e.g. periodic image codes) can change in one place.
+fn neighborRow(entry: u32) -> u32 {
+  return entry;
+}
+
+/// Separation r_i − r_j, Å, of atom i at `pi` from the neighbor of list entry `entry` at `pj`, taking
+/// the periodic image the list chose (here: the minimum image of an orthorhombic cell).
+fn pairSeparation(pi: vec3f, pj: vec3f, entry: u32, system: System) -> vec3f {
+  let s = pi - pj;
+  return s - system.periodicLength.xyz * round(s * system.inverseLength.xyz);
+}

@@ -39,9 +39,8 @@ struct PairSums {
   offDiagonal: vec3f,
 }
 
-/// Adds the pair term of separation r_i − r_j (before the minimum image) to the sums.
-fn addPair(acc: PairSums, separation: vec3f, periodicLength: vec3f, inverseLength: vec3f) -> PairSums {
-  let d = separation - periodicLength * round(separation * inverseLength);
+/// Adds the pair term of separation d = r_i − r_j (periodic image applied) to the sums.
+fn addPair(acc: PairSums, d: vec3f) -> PairSums {
   let r2 = dot(d, d);
   let inside = r2 < lj.cutoff2 && r2 > 0.0;
   let inverseR2 = 1.0 / r2;
@@ -66,15 +65,13 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   }
   let pi = positions[i].xyz;
   let system = systems[systemOf[i]];
-  let periodicLength = system.periodicLength.xyz;
-  let inverseLength = system.inverseLength.xyz;
   let count = neighbors[i];
   var acc = PairSums(vec3f(0.0), 0.0, vec3f(0.0), vec3f(0.0));
   for (var k = 0u; k < count; k += 2u) {
-    let j0 = neighbors[(k + 1u) * n + i];
-    let j1 = select(i, neighbors[(k + 2u) * n + i], k + 1u < count);
-    acc = addPair(acc, pi - positions[j0].xyz, periodicLength, inverseLength);
-    acc = addPair(acc, pi - positions[j1].xyz, periodicLength, inverseLength);
+    let e0 = neighbors[(k + 1u) * n + i];
+    let e1 = select(i, neighbors[(k + 2u) * n + i], k + 1u < count);
+    acc = addPair(acc, pairSeparation(pi, positions[neighborRow(e0)].xyz, e0, system));
+    acc = addPair(acc, pairSeparation(pi, positions[neighborRow(e1)].xyz, e1, system));
   }
   forces[i] = vec4f(acc.force, 0.5 * acc.energy);
   virials[i] = vec4f(0.5 * acc.diagonal, 0.5 * acc.offDiagonal.x);
