@@ -116,10 +116,7 @@ async function runCommand(positionals: string[], values: Record<string, string |
   const names = spec.stages.map((s, i) => stageName(s, i));
   try {
     process.stderr.write(`backend: ${backend.adapter}; ${batch.nAtoms} atoms; ${names.join(' → ')}\n`);
-    const bar = new ProgressBar(
-      spec.stages.reduce((n, s) => n + s.steps, 0),
-      names,
-    );
+    const bar = new ProgressBar(spec.stages.map((s) => s.steps));
     const outcome = await backend.run(spec, batch, tables, (e) => bar.update(e));
     bar.finish();
     const frames = outcome.frames.length > 0 ? outcome.frames : [];

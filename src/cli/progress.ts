@@ -1,7 +1,8 @@
 /**
- * A progress bar on stderr for runs: steps over the chain's step budget, the current stage and its
- * temperature and max force. On a terminal it redraws one line at most 10 times a second; elsewhere
- * (CI logs, pipes) it prints a line every 10 %.
+ * A progress bar on stderr for runs: steps over the chain's step budget (a stage that converges early
+ * gives back the rest of its budget), the current stage, its temperature, max force and energy. On a
+ * terminal it redraws one line at most 10 times a second; elsewhere (CI logs, pipes) it prints a line
+ * at each stage and every 10 %.
  */
 import type { EngineEvent } from '../engine/api.ts';
 
@@ -11,22 +12,33 @@ export class ProgressBar {
   private detail = '';
   private lastDraw = 0;
   private lastDecile = -1;
+  private totalSteps: number;
+  private completed = false;
 
+  /** @param stageSteps step budget of each stage */
   constructor(
-    private readonly totalSteps: number,
-    private readonly stageNames: readonly string[],
+    private readonly stageSteps: readonly number[],
     private readonly out: NodeJS.WriteStream = process.stderr,
-  ) {}
+  ) {
+    this.totalSteps = stageSteps.reduce((a, b) => a + b, 0);
+  }
 
   /** Feeds an engine event. */
   update(e: EngineEvent): void {
-    if (e.type === 'stage') this.stage = `${e.stage + 1}/${this.stageNames.length} ${e.name}`;
+    if (e.type === 'stage') {
+      this.stage = e.name;
+      this.totalSteps = e.step + this.stageSteps.slice(e.stage).reduce((a, b) => a + b, 0);
+    }
+    if (!this.stage) return;
     if (e.type === 'log') {
       this.step = e.record.step;
       const r = e.record;
       this.detail = `T ${r.temperature.toFixed(1)} K  fmax ${r.maxForce.toPrecision(3)} eV/Å  E ${(r.potentialEnergy + r.kineticEnergy).toFixed(4)} eV`;
     }
-    if (e.type === 'end') this.step = e.step;
+    if (e.type === 'end') {
+      this.step = e.step;
+      this.completed = e.reason === 'completed';
+    }
     this.draw(e.type === 'end' || e.type === 'stage');
   }
 
@@ -37,7 +49,7 @@ export class ProgressBar {
   }
 
   private draw(force: boolean): void {
-    const fraction = this.totalSteps > 0 ? Math.min(1, this.step / this.totalSteps) : 1;
+    const fraction = this.completed || this.totalSteps === 0 ? 1 : Math.min(1, this.step / this.totalSteps);
     if (this.out.isTTY) {
       const now = Date.now();
       if (!force && now - this.lastDraw < 100) return;
