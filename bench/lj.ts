@@ -19,6 +19,8 @@ export interface GpuMeltOptions {
   steps: number;
   /** Steps encoded per command encoder (one submit each). */
   chunk: number;
+  /** WebGPU entry point (default navigator.gpu; Dawn's in Node). */
+  gpu?: GPU;
 }
 
 /** What the page measured; energies in reduced units (ε, summed over atoms) to compare with LAMMPS. */
@@ -47,7 +49,7 @@ function totalEnergy(stats: SystemStats): number {
 /** Runs the melt problem on the GPU and times `steps` steps after `warmup` untimed ones. */
 export async function runGpuMelt(o: GpuMeltOptions, log: (line: string) => void): Promise<GpuMeltResult> {
   const tSetup = performance.now();
-  const { device, adapter } = await requestGpuDevice();
+  const { device, adapter } = await requestGpuDevice(o.gpu);
   const batch = toArgon(meltReduced(o.cells));
   log(`lj: ${batch.nAtoms} atoms on ${adapter}`);
   const { epsilon, sigma } = MELT_ARGON;
