@@ -5,6 +5,7 @@
 
 import type { PipelineSpecInput } from '../io/spec.ts';
 import type { Batch } from './batch.ts';
+import type { EamTabulation } from './potentials/eamTabulation.ts';
 
 /** Per-system observables reduced on the GPU after a force evaluation. */
 export interface SystemStats {
@@ -18,6 +19,11 @@ export interface SystemStats {
   maxForce: Float64Array;
   /** Virial W = Σ r_ij ⊗ f_ij per system, eV, row-major 3×3 (9 values per system). */
   virial: Float64Array;
+  /**
+   * Potential part of the stress per system, eV/Å³, row-major 3×3, ASE's sign: σ = −W / V (V the
+   * cell volume; NaN where it is 0). Engines that do not compute it leave it out.
+   */
+  stress?: Float64Array;
 }
 
 /** Full per-atom state read back from the GPU. */
@@ -30,6 +36,11 @@ export interface AtomState {
   forces: Float32Array;
   /** Potential energy per atom, eV. */
   energies: Float32Array;
+  /**
+   * Per-atom virial W_i, eV, 6 per atom in LAMMPS's order xx, yy, zz, xy, xz, yz, with Σ_i W_i = W
+   * (half of each pair's r_ij ⊗ f_ij to each atom). Engines that do not compute it leave it out.
+   */
+  virials?: Float32Array;
 }
 
 /** One row of the time series streamed to the page by the logging hook. */
@@ -87,6 +98,8 @@ export type EngineEvent =
       atomicNumbers: Int32Array;
       /** Cell of system 0, Å, 3 row vectors. */
       cell: Float64Array;
+      /** Periodicity of system 0 along a, b, c (1 = periodic). */
+      pbc: Uint8Array;
       positions: Float32Array;
     }
   | { type: 'stage'; stage: number; name: string; step: number }
@@ -105,8 +118,17 @@ export type EngineListener = (event: EngineEvent) => void;
 export interface EngineWorkerApi {
   /** Requests an adapter and a device; rejects with a message saying how to enable WebGPU if there is none. */
   init(): Promise<{ adapter: string }>;
-  /** Validates the spec, builds the system (or takes `batch`), uploads it; emits `loaded`. */
-  load(spec: PipelineSpecInput, listener: EngineListener, batch?: Batch): Promise<void>;
+  /**
+   * Validates the spec, builds the system (or takes `batch`, required for a `file` system), uploads
+   * it; emits `loaded`. An EAM potential needs `tables` (eamTabulation of its files). If anything
+   * fails, the previously loaded system, spec and engine stay as they were.
+   */
+  load(
+    spec: PipelineSpecInput,
+    listener: EngineListener,
+    batch?: Batch,
+    tables?: EamTabulation,
+  ): Promise<void>;
   /** Runs the chain from where it stands until it ends; resolves with the reason. */
   run(): Promise<RunEnd>;
   pause(): void;

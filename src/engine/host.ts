@@ -10,6 +10,7 @@ import { cloneBatch } from './batch.ts';
 import { requestGpuDevice } from './device.ts';
 import { createGpuEngine } from './gpu/engine.ts';
 import type { GpuEngine } from './gpu/types.ts';
+import type { EamTabulation } from './potentials/eamTabulation.ts';
 import type { RunPosition } from './runner.ts';
 import { StageRunner } from './runner.ts';
 import { HostMemorySink } from './sinks/hostMemory.ts';
@@ -22,6 +23,7 @@ export class EngineHost implements EngineWorkerApi {
   private adapterName = '';
   private spec: PipelineSpec | null = null;
   private initial: Batch | null = null;
+  private tables: EamTabulation | undefined = undefined;
   private listener: EngineListener = () => {};
   private engine: GpuEngine | null = null;
   private runner: StageRunner<GPUCommandEncoder> | null = null;
@@ -34,21 +36,34 @@ export class EngineHost implements EngineWorkerApi {
     return { adapter: this.adapterName };
   }
 
-  async load(input: PipelineSpecInput, listener: EngineListener, batch?: Batch): Promise<void> {
+  async load(
+    input: PipelineSpecInput,
+    listener: EngineListener,
+    batch?: Batch,
+    tables?: EamTabulation,
+  ): Promise<void> {
     if (this.running) throw new Error('a run is in progress: stop it before loading another spec');
     const spec = parseSpec(input);
+    if (spec.potential.kind === 'eam' && !tables) {
+      throw new Error(
+        `the EAM potential ${spec.potential.file} needs its tables: give its file(s) with the spec`,
+      );
+    }
     const initial = batch ? cloneBatch(batch) : buildSystem(spec.system);
     await this.ensureDevice();
-    this.spec = spec;
-    this.initial = initial;
-    this.listener = listener;
+    // Build the new engine before touching the current one, so that a refused system or
+    // potential leaves the loaded one as it was.
+    const engine = await this.createEngine(spec, initial, tables);
     const capacity = Math.max(
       SNAPSHOT_CAPACITY_DEFAULT,
       ...spec.stages.flatMap((s) => s.hooks.flatMap((h) => (h.kind === 'snapshot' ? [h.capacity] : []))),
     );
+    this.spec = spec;
+    this.initial = initial;
+    this.tables = tables;
+    this.listener = listener;
     this.sink = new HostMemorySink(capacity);
-    await this.build(initial, undefined);
-    const positions = Float32Array.from(initial.positions);
+    this.install(engine, undefined);
     listener({
       type: 'loaded',
       adapter: this.adapterName,
@@ -57,7 +72,8 @@ export class EngineHost implements EngineWorkerApi {
       stages: spec.stages.map((s, i) => stageName(s, i)),
       atomicNumbers: initial.atomicNumbers.slice(),
       cell: initial.cells.slice(0, 9),
-      positions,
+      pbc: initial.pbc.slice(0, 3),
+      positions: Float32Array.from(initial.positions),
     });
   }
 
@@ -117,7 +133,7 @@ export class EngineHost implements EngineWorkerApi {
         time: snapshot.time,
       };
     }
-    await this.build(batch, start);
+    this.install(await this.createEngine(this.spec, batch, this.tables), start);
     const at = start ?? { stage: 0, step: 0 };
     return { step: at.step, stage: at.stage };
   }
@@ -126,21 +142,31 @@ export class EngineHost implements EngineWorkerApi {
     this.device?.destroy();
   }
 
-  /** Creates the engine and the runner for a batch, starting at `start`. */
-  private async build(batch: Batch, start: RunPosition | undefined): Promise<void> {
-    const spec = this.spec!;
-    const device = this.device!;
-    this.engine?.destroy();
-    this.engine = await createGpuEngine(device, batch, spec.potential, { skin: spec.neighbor.skin });
+  /** Creates a GPU engine for a batch on the current device. */
+  private createEngine(
+    spec: PipelineSpec,
+    batch: Batch,
+    tables: EamTabulation | undefined,
+  ): Promise<GpuEngine> {
+    return createGpuEngine(this.device!, batch, spec.potential, {
+      skin: spec.neighbor.skin,
+      ...(tables ? { tables } : {}),
+    });
+  }
+
+  /** Makes `engine` the current one (destroying the previous) with a runner starting at `start`. */
+  private install(engine: GpuEngine, start: RunPosition | undefined): void {
+    if (this.engine !== engine) this.engine?.destroy();
+    this.engine = engine;
     this.runner = new StageRunner(
       {
-        engine: this.engine,
-        stages: spec.stages,
+        engine,
+        stages: this.spec!.stages,
         listener: (e) => this.listener(e),
         sink: this.sink,
         ...(start ? { start } : {}),
       },
-      batch.atomsPtr,
+      this.initial!.atomsPtr,
     );
   }
 

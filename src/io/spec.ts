@@ -129,7 +129,18 @@ export const FccSystemSpec = z.strictObject({
 });
 export type FccSystemSpec = z.infer<typeof FccSystemSpec>;
 
-export const SystemSpec = z.discriminatedUnion('kind', [FccSystemSpec]);
+/**
+ * Atoms read from a structure file (XYZ/extXYZ or LAMMPS data). The spec names the file only: its
+ * atoms travel next to the spec as a batch (the page's upload, the CLI's `--structure`).
+ */
+export const FileSystemSpec = z.strictObject({
+  kind: z.literal('file'),
+  /** Structure file name as the person knows it (uploaded name or CLI path). */
+  file: z.string({ error: 'must be a file name' }).min(1, { error: 'must name a structure file' }).max(4096),
+});
+export type FileSystemSpec = z.infer<typeof FileSystemSpec>;
+
+export const SystemSpec = z.discriminatedUnion('kind', [FccSystemSpec, FileSystemSpec]);
 export type SystemSpec = z.infer<typeof SystemSpec>;
 
 /** Neighbor-list settings. */

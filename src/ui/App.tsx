@@ -6,6 +6,8 @@ import { Workbench } from './components/Workbench.tsx';
 import { createEngineWorker } from './engine/createEngineWorker.ts';
 import { EngineClient } from './engine/engineClient.ts';
 import { useStore } from './hooks/useStore.ts';
+import { createInputsStore } from './inputs/inputsStore.ts';
+import { Workspace } from './inputs/workspace.ts';
 import { createStore } from './state/createStore.ts';
 import { initialRunState } from './state/runState.ts';
 import { createSpecStore } from './state/specStore.ts';
@@ -13,19 +15,25 @@ import { installTestHook } from './testHook.ts';
 
 /** The page: detects WebGPU, starts the engine worker with the default example, shows the workbench. */
 export function App() {
-  const [stores] = useState(() => ({
-    runStore: createStore(initialRunState),
-    specStore: createSpecStore(argonVoidSpec),
-  }));
+  const [stores] = useState(() => {
+    const runStore = createStore(initialRunState);
+    const specStore = createSpecStore(argonVoidSpec);
+    const inputsStore = createInputsStore();
+    const clientRef: { current: EngineClient | null } = { current: null };
+    const workspace = new Workspace(specStore, inputsStore, runStore, () => clientRef.current);
+    return { runStore, specStore, inputsStore, workspace, clientRef };
+  });
   const [client, setClient] = useState<EngineClient | null>(null);
 
   useEffect(() => {
     const c = new EngineClient(stores.runStore, createEngineWorker);
+    stores.clientRef.current = c;
     setClient(c);
     const removeHook = installTestHook(c);
     void c.start(stores.specStore.getState().lastValid);
     return () => {
       removeHook();
+      stores.clientRef.current = null;
       c.dispose();
     };
   }, [stores]);
@@ -33,7 +41,16 @@ export function App() {
   const phase = useStore(stores.runStore, (s) => s.phase);
   const reason = useStore(stores.runStore, (s) => s.unsupportedReason);
   const title = useStore(stores.specStore, (s) => s.lastValid.name);
-  const services: AppServices = useMemo(() => ({ ...stores, client }), [stores, client]);
+  const services: AppServices = useMemo(
+    () => ({
+      runStore: stores.runStore,
+      specStore: stores.specStore,
+      inputsStore: stores.inputsStore,
+      workspace: stores.workspace,
+      client,
+    }),
+    [stores, client],
+  );
 
   return (
     <AppContext.Provider value={services}>

@@ -14,5 +14,9 @@ export function buildSystem(spec: SystemSpec): Batch {
   switch (spec.kind) {
     case 'fcc':
       return buildFcc(spec);
+    case 'file':
+      throw new Error(
+        `system ${spec.file} is a structure file: its atoms must be given with the spec (as a batch)`,
+      );
   }
 }

@@ -1,11 +1,12 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useApp } from '../appContext.ts';
 import { AtomViewer } from '../viewer/atomViewer.ts';
 import { elementStyle } from '../viewer/elementStyle.ts';
 
 /** The 3D view of the atoms; follows the engine's frames without going through React. */
 export function AtomView() {
-  const { client } = useApp();
+  const { client, workspace } = useApp();
+  const [dragging, setDragging] = useState(false);
   const canvas = useRef<HTMLCanvasElement>(null);
 
   useEffect(() => {
@@ -31,7 +32,24 @@ export function AtomView() {
   }, [client]);
 
   return (
-    <div className="viewer">
+    // biome-ignore lint/a11y/noStaticElementInteractions: dropping a file is a shortcut; the System panel has the labelled file input
+    <div
+      className={`viewer${dragging ? ' dropping' : ''}`}
+      data-testid="viewer-drop"
+      onDragOver={(e) => {
+        if (!e.dataTransfer.types.includes('Files')) return;
+        e.preventDefault();
+        e.dataTransfer.dropEffect = 'copy';
+        setDragging(true);
+      }}
+      onDragLeave={() => setDragging(false)}
+      onDrop={(e) => {
+        e.preventDefault();
+        setDragging(false);
+        const file = e.dataTransfer.files[0];
+        if (file) void workspace.uploadStructure(file);
+      }}
+    >
       <canvas
         ref={canvas}
         data-testid="viewer-canvas"

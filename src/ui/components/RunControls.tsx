@@ -1,4 +1,5 @@
 import { useMemo } from 'react';
+import { useCurrentTypes } from '../hooks/useCurrentTypes.ts';
 import { useKeyboardShortcuts } from '../hooks/useKeyboardShortcuts.ts';
 import { useRunCommands } from '../hooks/useRunCommands.ts';
 import { useRunState } from '../hooks/useRunState.ts';
@@ -9,9 +10,10 @@ import { Icon } from './Icon.tsx';
 export function RunControls() {
   const phase = useRunState((s) => s.phase);
   const specValid = useSpecState((s) => s.validation.ok);
+  const inputsReady = useCurrentTypes().problems.length === 0;
   const commands = useRunCommands();
   const active = phase === 'running' || phase === 'paused';
-  const canRun = specValid && (phase === 'ready' || phase === 'ended');
+  const canRun = specValid && inputsReady && (phase === 'ready' || phase === 'ended');
   const bindings = useMemo(
     () => ({
       r: () => canRun && commands.run(),
@@ -31,7 +33,7 @@ export function RunControls() {
         onClick={commands.run}
         disabled={!canRun}
         aria-keyshortcuts="r"
-        title={specValid ? 'Run the chain of stages (r)' : 'Fix the invalid parameters first'}
+        title={specValid && inputsReady ? 'Run the chain of stages (r)' : 'Fix the invalid parameters first'}
       >
         <Icon name="run" /> Run
       </button>
@@ -67,6 +69,11 @@ export function RunControls() {
       {!specValid && (
         <span className="hint" role="status">
           Run is disabled: the parameters below have errors.
+        </span>
+      )}
+      {specValid && !inputsReady && (
+        <span className="hint" role="status">
+          Run is disabled: map the elements of the system to the potential (System panel).
         </span>
       )}
     </fieldset>

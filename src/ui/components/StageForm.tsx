@@ -1,5 +1,6 @@
 import { useApp } from '../appContext.ts';
 import { useSpecState } from '../hooks/useSpecState.ts';
+import { isInputIssue } from '../state/potentialFields.ts';
 import { stageFields } from '../state/specFields.ts';
 import { NumberField } from './NumberField.tsx';
 
@@ -10,7 +11,8 @@ export function StageForm() {
   const validation = useSpecState((s) => s.validation);
   const fields = stageFields(draft);
   const shown = new Set(fields.flat().map((f) => f.key));
-  const otherIssues = validation.issues.filter((i) => !shown.has(i.path));
+  // Potential and system issues are shown in their own panels.
+  const otherIssues = validation.issues.filter((i) => !shown.has(i.path) && !isInputIssue(i.path));
 
   return (
     <section className="panel stage-form" aria-labelledby="stage-form-title">

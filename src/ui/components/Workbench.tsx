@@ -1,11 +1,14 @@
 import { AtomView } from './AtomView.tsx';
 import { DeviceLostBanner } from './DeviceLostBanner.tsx';
+import { DownloadExtXyz } from './DownloadExtXyz.tsx';
 import { ErrorBanner } from './ErrorBanner.tsx';
 import { LivePlots } from './LivePlots.tsx';
+import { PotentialPanel } from './PotentialPanel.tsx';
 import { RunControls } from './RunControls.tsx';
 import { SpecJson } from './SpecJson.tsx';
 import { StageForm } from './StageForm.tsx';
 import { StatusPanel } from './StatusPanel.tsx';
+import { SystemPanel } from './SystemPanel.tsx';
 
 /** The page once WebGPU is known to work: viewer, controls, status, plots and the stage form. */
 export function Workbench({ title }: { title: string }) {
@@ -15,6 +18,7 @@ export function Workbench({ title }: { title: string }) {
         <h1>MD Workbench</h1>
         <p className="muted spec-name">{title}</p>
         <RunControls />
+        <DownloadExtXyz />
       </header>
       <DeviceLostBanner />
       <ErrorBanner />
@@ -25,6 +29,8 @@ export function Workbench({ title }: { title: string }) {
         </section>
         <aside className="side-column">
           <StatusPanel />
+          <SystemPanel />
+          <PotentialPanel />
           <StageForm />
           <SpecJson />
         </aside>

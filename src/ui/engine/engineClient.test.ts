@@ -50,6 +50,7 @@ class ScriptedEngine implements EngineWorkerApi {
       stages: ['a', 'b'],
       atomicNumbers: Int32Array.of(18, 18),
       cell: Float64Array.of(5, 0, 0, 0, 5, 0, 0, 0, 5),
+      pbc: Uint8Array.of(1, 1, 1),
       positions: Float32Array.of(0, 0, 0, 1, 1, 1),
     });
   }

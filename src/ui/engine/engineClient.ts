@@ -5,6 +5,8 @@
  */
 import * as Comlink from 'comlink';
 import type { EngineEvent, EngineWorkerApi, LogRecord } from '../../engine/api.ts';
+import type { Batch } from '../../engine/batch.ts';
+import type { EamTabulation } from '../../engine/potentials/eamTabulation.ts';
 import type { PipelineSpec } from '../../io/spec.ts';
 import { LogSeries } from '../plots/logSeries.ts';
 import type { Store } from '../state/createStore.ts';
@@ -15,6 +17,31 @@ import { detectWebGpu } from './webgpuSupport.ts';
 export interface ViewSink {
   onLoaded(event: Extract<EngineEvent, { type: 'loaded' }>): void;
   onPositions(positions: Float32Array): void;
+}
+
+/** What travels next to the spec: the atoms of a `file` system and the tables of an EAM potential. */
+export interface EngineInputs {
+  /** Identifies these inputs: a run reloads the engine when it differs from the loaded one. */
+  key: string;
+  batch?: Batch;
+  tables?: EamTabulation;
+  /** Element symbol per atom, for export (default: from the atomic numbers). */
+  symbols?: string[];
+}
+
+/** The atoms as the view shows them now, for export. */
+export interface CurrentFrame {
+  /** Element symbol per atom ('' where the page does not know it). */
+  symbols: string[] | null;
+  atomicNumbers: Int32Array;
+  /** Å, xyz interleaved. */
+  positions: Float32Array;
+  /** Å, rows a, b, c. */
+  cell: Float64Array;
+  pbc: [boolean, boolean, boolean];
+  step: number;
+  /** fs. */
+  time: number;
 }
 
 /** Status updates from log records are coalesced to at most this rate. */
@@ -32,8 +59,10 @@ export class EngineClient {
   private worker: EngineEndpoint | null = null;
   private api: Comlink.Remote<EngineWorkerApi> | null = null;
   private loadedSpec: string | null = null;
+  private loadedSymbols: string[] | null = null;
   private lastLoaded: Extract<EngineEvent, { type: 'loaded' }> | null = null;
   private lastPositions: Float32Array | null = null;
+  private lastFrameAt = { step: 0, time: 0 };
   private views = new Set<ViewSink>();
   private pendingLog: LogRecord | null = null;
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
@@ -77,16 +106,22 @@ export class EngineClient {
     await this.load(spec);
   }
 
-  private async load(spec: PipelineSpec): Promise<boolean> {
+  /**
+   * Loads `spec` (with the atoms and tables of `inputs`) into the engine; the view shows the new
+   * atoms. On failure the error banner says why and the engine keeps what it had. Returns success.
+   */
+  async load(spec: PipelineSpec, inputs?: EngineInputs): Promise<boolean> {
     const api = this.api;
     if (!api) return false;
-    this.series.clear();
     try {
       await api.load(
         spec,
         Comlink.proxy((e: EngineEvent) => this.onEvent(e)),
+        inputs?.batch,
+        inputs?.tables,
       );
-      this.loadedSpec = JSON.stringify(spec);
+      this.loadedSpec = this.loadKey(spec, inputs);
+      this.loadedSymbols = inputs?.symbols ?? null;
       return true;
     } catch (e) {
       this.dispatch({ type: 'page/error', message: messageOf(e) });
@@ -94,20 +129,41 @@ export class EngineClient {
     }
   }
 
-  /** Runs `spec`, reloading it first if it differs from the loaded one or the last run has ended. */
-  async run(spec: PipelineSpec): Promise<void> {
+  private loadKey(spec: PipelineSpec, inputs: EngineInputs | undefined): string {
+    return `${JSON.stringify(spec)}\n${inputs?.key ?? ''}`;
+  }
+
+  /** Runs `spec`, reloading it first if it or its inputs differ from the loaded ones or the last run has ended. */
+  async run(spec: PipelineSpec, inputs?: EngineInputs): Promise<void> {
     const api = this.api;
     if (!api) return;
     const phase = this.store.getState().phase;
     if (phase === 'running' || phase === 'paused') return;
-    if (JSON.stringify(spec) !== this.loadedSpec || phase === 'ended') {
-      if (!(await this.load(spec))) return;
+    if (this.loadKey(spec, inputs) !== this.loadedSpec || phase === 'ended') {
+      if (!(await this.load(spec, inputs))) return;
     }
     try {
       await api.run();
     } catch (e) {
       this.dispatch({ type: 'page/error', message: messageOf(e) });
     }
+  }
+
+  /** The atoms as last shown (loaded system, latest frame), or null before anything is loaded. */
+  currentFrame(): CurrentFrame | null {
+    const loaded = this.lastLoaded;
+    const positions = this.lastPositions;
+    if (!loaded || !positions) return null;
+    const pbc = Array.from(loaded.pbc.subarray(0, 3), (p) => p !== 0) as [boolean, boolean, boolean];
+    return {
+      symbols: this.loadedSymbols?.length === loaded.nAtoms ? this.loadedSymbols : null,
+      atomicNumbers: loaded.atomicNumbers,
+      positions,
+      cell: loaded.cell,
+      pbc,
+      step: this.lastFrameAt.step,
+      time: this.lastFrameAt.time,
+    };
   }
 
   pause(): void {
@@ -160,11 +216,14 @@ export class EngineClient {
         return;
       case 'frame':
         this.lastPositions = e.frame.positions;
+        this.lastFrameAt = { step: e.frame.step, time: e.frame.time };
         for (const v of this.views) v.onPositions(e.frame.positions);
         return;
       case 'loaded':
         this.lastLoaded = e;
         this.lastPositions = e.positions;
+        this.lastFrameAt = { step: 0, time: 0 };
+        this.series.clear();
         for (const v of this.views) v.onLoaded(e);
         break;
     }

@@ -1,16 +1,15 @@
 import { useMemo } from 'react';
 import { useApp } from '../appContext.ts';
 
-/** Run / pause / resume / stop, with Run using the last valid spec (only offered when the draft is valid). */
+/**
+ * Run / pause / resume / stop, with Run using the last valid spec (only offered when the draft is
+ * valid) and the uploaded atoms and potential files.
+ */
 export function useRunCommands() {
-  const { client, specStore, runStore } = useApp();
+  const { client, runStore, workspace } = useApp();
   return useMemo(
     () => ({
-      run: () => {
-        const spec = specStore.getState();
-        if (!client || !spec.validation.ok) return;
-        void client.run(spec.lastValid);
-      },
+      run: () => workspace.run(),
       togglePause: () => {
         const phase = runStore.getState().phase;
         if (phase === 'running') client?.pause();
@@ -18,6 +17,6 @@ export function useRunCommands() {
       },
       stop: () => client?.stop(),
     }),
-    [client, specStore, runStore],
+    [client, runStore, workspace],
   );
 }

@@ -25,6 +25,7 @@ describe('reduceRunState', () => {
     stages: ['FIRE', 'NVT', 'NVE'],
     atomicNumbers: new Int32Array(4),
     cell: new Float64Array(9),
+    pbc: Uint8Array.of(1, 1, 1),
     positions: new Float32Array(12),
   };
 

@@ -35,7 +35,8 @@ export interface StageField {
 
 type NumericSchema = z.ZodType;
 
-function unitOf(schema: NumericSchema): string {
+/** The unit a numeric schema carries as its description (`` for counts). */
+export function unitOf(schema: z.ZodType): string {
   const inner = schema instanceof z.ZodDefault ? (schema.unwrap() as NumericSchema) : schema;
   const unit = inner.description ?? '';
   return unit === 'steps' ? '' : unit;
@@ -96,11 +97,11 @@ export function pathKey(path: readonly PathSegment[]): string {
   return out;
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
+export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function numberAt(obj: Record<string, unknown>, name: string): number {
+export function numberAt(obj: Record<string, unknown>, name: string): number {
   const v = obj[name];
   return typeof v === 'number' ? v : Number.NaN;
 }
