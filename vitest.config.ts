@@ -1,7 +1,8 @@
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
 import { chromiumArgs, chromiumPath } from './scripts/chromium.ts';
-import { lammpsLennardJonesCommand } from './scripts/lammps.ts';
+import { lammpsEvaluateCommand, lammpsLennardJonesCommand, lammpsNveCommand } from './scripts/lammps.ts';
+import { readPotentialFileCommand } from './scripts/potentialFiles.ts';
 
 export default defineConfig({
   test: {
@@ -29,7 +30,12 @@ export default defineConfig({
             provider: playwright({ launchOptions: { executablePath: chromiumPath, args: chromiumArgs } }),
             instances: [{ browser: 'chromium' }],
             // Server-side functions that GPU tests call via `commands` from 'vitest/browser'.
-            commands: { lammpsLennardJones: lammpsLennardJonesCommand },
+            commands: {
+              lammpsLennardJones: lammpsLennardJonesCommand,
+              lammpsEvaluate: lammpsEvaluateCommand,
+              lammpsNve: lammpsNveCommand,
+              readPotentialFile: readPotentialFileCommand,
+            },
           },
         },
       },

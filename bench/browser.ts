@@ -6,16 +6,25 @@
 import { openHeadlessPage } from '../src/cli/headless.ts';
 import type { BenchPageGlobals } from './page.ts';
 
-/** Opens /bench/index.html?<query> and returns what the page reports, or throws its error. */
+/**
+ * Opens /bench/index.html?<query> and returns what the page reports, or throws its error.
+ * `inputs` (JSON-like data too large for the query, e.g. a potential file) is handed to the page as
+ * `globalThis.benchInputs` once it has loaded.
+ */
 export async function runBenchPage<T>(
   query: Record<string, string | number>,
-  options: { timeoutMs: number },
+  options: { timeoutMs: number; inputs?: unknown },
 ): Promise<T> {
   const search = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)]));
   const { page, close } = await openHeadlessPage(`/bench/index.html?${search}`, (line) =>
     console.log(`  [page] ${line}`),
   );
   try {
+    if (options.inputs !== undefined) {
+      await page.evaluate((inputs) => {
+        (globalThis as BenchPageGlobals).benchInputs = inputs;
+      }, options.inputs);
+    }
     await page.waitForFunction(
       () => {
         const g = globalThis as BenchPageGlobals;

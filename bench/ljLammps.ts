@@ -5,7 +5,7 @@
 import { lammpsDataFile, runLammps } from '../scripts/lammps.ts';
 import { MELT, meltReduced } from './melt.ts';
 
-/** What LAMMPS measured on the melt problem. */
+/** What LAMMPS measured on a benchmark problem (energies and temperatures in the deck's units). */
 export interface LammpsMeltResult {
   atoms: number;
   steps: number;
@@ -68,11 +68,24 @@ function thermoRows(log: string): number[][] {
 /** Runs LAMMPS on `cells`³ fcc cells: `warmup` untimed steps, then `steps` timed ones. */
 export async function runLammpsMelt(cells: number, warmup: number, steps: number): Promise<LammpsMeltResult> {
   const batch = meltReduced(cells);
-  const run = await runLammps(
+  return runLammpsBenchmark(
     { 'data.lmp': lammpsDataFile(batch, 0, { velocities: true }), 'in.lmp': meltDeck(warmup, steps) },
-    ['log.lammps'],
-    { timeoutMs: 3_600_000 },
+    warmup,
+    steps,
   );
+}
+
+/**
+ * Runs a benchmark deck (serial) and reads what it measured. The deck runs `warmup` steps, then
+ * `steps` timed ones, with `thermo_style custom step temp pe ke etotal` and a thermo row at
+ * least at steps 0, warmup and warmup + steps (as {@link meltDeck}).
+ */
+export async function runLammpsBenchmark(
+  inputs: Record<string, string>,
+  warmup: number,
+  steps: number,
+): Promise<LammpsMeltResult> {
+  const run = await runLammps(inputs, ['log.lammps'], { timeoutMs: 3_600_000 });
   const log = run.files.get('log.lammps')!;
   const loops = [
     ...log.matchAll(/Loop time of ([\d.eE+-]+) on (\d+) procs for (\d+) steps with (\d+) atoms/g),

@@ -7,6 +7,8 @@
 export interface BenchPageGlobals {
   benchResult?: unknown;
   benchError?: string;
+  /** Data the driver hands over after the page loaded (runBenchPage's `inputs`). */
+  benchInputs?: unknown;
 }
 
 const out = document.getElementById('log');
@@ -16,6 +18,15 @@ const globals = globalThis as typeof globalThis & BenchPageGlobals;
 function log(line: string): void {
   console.log(line);
   if (out) out.textContent += `${line}\n`;
+}
+
+/** Waits (up to 60 s) for the driver's `benchInputs`. */
+async function benchInputs(): Promise<unknown> {
+  for (let waited = 0; globals.benchInputs === undefined; waited += 100) {
+    if (waited > 60_000) throw new Error('the driver did not hand over benchInputs');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return globals.benchInputs;
 }
 
 async function main(): Promise<void> {
@@ -35,8 +46,23 @@ async function main(): Promise<void> {
       );
       return;
     }
+    case 'eam': {
+      const { runGpuEam } = await import('./eam.ts');
+      const inputs = (await benchInputs()) as { potentialText: string };
+      globals.benchResult = await runGpuEam(
+        {
+          cells: Number(params.get('cells') ?? 20),
+          warmup: Number(params.get('warmup') ?? 100),
+          steps: Number(params.get('steps') ?? 1000),
+          chunk: Number(params.get('chunk') ?? 50),
+          potentialText: inputs.potentialText,
+        },
+        log,
+      );
+      return;
+    }
     default:
-      throw new Error(`unknown benchmark '${name}' (try ?bench=lj)`);
+      throw new Error(`unknown benchmark '${name}' (try ?bench=lj or ?bench=eam)`);
   }
 }
 

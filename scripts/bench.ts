@@ -16,6 +16,12 @@ const benchmarks: Record<string, Benchmark> = {
     usage: async () => (await import('../bench/ljRun.ts')).ljUsage,
     run: async (argv) => (await import('../bench/ljRun.ts')).benchLj(argv),
   },
+  eam: {
+    summary:
+      'LAMMPS EAM benchmark (32,000 atoms of fcc Cu, Cu_u3.eam): WebGPU engine in headless Chromium vs LAMMPS serial',
+    usage: async () => (await import('../bench/eamRun.ts')).eamUsage,
+    run: async (argv) => (await import('../bench/eamRun.ts')).benchEam(argv),
+  },
 };
 
 function usage(): string {

@@ -425,3 +425,26 @@ export const lammpsLennardJonesCommand: BrowserCommand<
   Promise<PlainForceResult>
 > = async (_context, batch, params) =>
   toPlainForceResult(await lammpsLennardJones(fromPlainBatch(batch), params));
+
+/**
+ * Server side of the `lammpsEvaluate` Vitest browser command (registered in vitest.config.ts): a
+ * `run 0` of every system under any potential LAMMPS shares with the workbench (EAM files are
+ * paths on the test server).
+ */
+export const lammpsEvaluateCommand: BrowserCommand<
+  [PlainBatch, LammpsPotential],
+  Promise<PlainForceResult>
+> = async (_context, batch, potential) =>
+  toPlainForceResult(await lammpsEvaluate(fromPlainBatch(batch), potential));
+
+/**
+ * Server side of the `lammpsNve` Vitest browser command: {@link lammpsNve} of system `s` (positions
+ * Å, unwrapped; velocities Å/fs; in the order of the system's atoms).
+ */
+export const lammpsNveCommand: BrowserCommand<
+  [PlainBatch, number, LammpsPotential, number, number],
+  Promise<{ positions: number[]; velocities: number[] }>
+> = async (_context, batch, s, potential, dt, steps) => {
+  const out = await lammpsNve(fromPlainBatch(batch), s, potential, dt, steps);
+  return { positions: Array.from(out.positions), velocities: Array.from(out.velocities) };
+};

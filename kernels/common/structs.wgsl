@@ -18,15 +18,21 @@
 /// Threads per workgroup; a power of two (the tree reductions halve it).
 override WORKGROUP_SIZE: u32 = 64u;
 
-/// Per-system geometry and bookkeeping, uploaded once.
+/// Per-system geometry and bookkeeping, uploaded once. The cell is LAMMPS's restricted triclinic
+/// cell: a = (lx, 0, 0), b = (xy, ly, 0), c = (xz, yz, lz), origin 0 (orthorhombic: tilts 0).
 struct System {
-  /// Cell lengths Lx, Ly, Lz, Å (w unused).
+  /// lx, ly, lz, Å (w unused).
   length: vec4f,
-  /// 1 / length, 1/Å (w unused).
+  /// 1/lx, 1/ly, 1/lz, 1/Å (w unused).
   inverseLength: vec4f,
-  /// Length on periodic axes, 0 on open ones (w unused).
-  periodicLength: vec4f,
-  /// Cells along x, y, z; index of the system's first cell in the batch-wide cell arrays.
+  /// Tilt factors xy, xz, yz, Å (w unused).
+  tilt: vec4f,
+  /// 1 on periodic axes a, b, c, 0 on open ones (w unused).
+  periodic: vec4f,
+  /// 1 / perpendicular height between opposite faces along a, b, c, 1/Å: a distance d spans at
+  /// most d / h of a fractional coordinate (w unused).
+  inverseHeight: vec4f,
+  /// Cells along a, b, c; index of the system's first cell in the batch-wide cell arrays.
   grid: vec4u,
   /// First atom, one past the last atom, first reduction block, one past the last block.
   range: vec4u,
@@ -101,20 +107,35 @@ fn nullCell(system: System) -> u32 {
   return system.grid.w + system.grid.x * system.grid.y * system.grid.z;
 }
 
-/// Minimum image of a separation vector d (Å) in an orthorhombic cell, periodic axes only.
-fn minimumImage(d: vec3f, system: System) -> vec3f {
-  return d - system.periodicLength.xyz * round(d * system.inverseLength.xyz);
+/// n_a·a + n_b·b + n_c·c, Å: the translation of periodic image n of `system`'s cell.
+fn imageShift(n: vec3i, system: System) -> vec3f {
+  let f = vec3f(n);
+  return vec3f(
+    f.x * system.length.x + f.y * system.tilt.x + f.z * system.tilt.y,
+    f.y * system.length.y + f.z * system.tilt.z,
+    f.z * system.length.z,
+  );
 }
 
-/// A position wrapped into [0, L) on the periodic axes of `system` (unchanged on open axes).
+/// Fractional coordinates s of a position, r = s_a·a + s_b·b + s_c·c (restricted triclinic cell).
+fn fractionalCoordinates(p: vec3f, system: System) -> vec3f {
+  let sc = p.z * system.inverseLength.z;
+  let sb = (p.y - sc * system.tilt.z) * system.inverseLength.y;
+  let sa = (p.x - sb * system.tilt.x - sc * system.tilt.y) * system.inverseLength.x;
+  return vec3f(sa, sb, sc);
+}
+
+/// A position wrapped into the cell on the periodic axes of `system`: the fractional coordinates of
+/// periodic axes brought into [0, 1) by a lattice translation (up to f32 rounding).
 fn wrapIntoCell(p: vec3f, system: System) -> vec3f {
-  return p - system.periodicLength.xyz * floor(p * system.inverseLength.xyz);
+  let n = floor(fractionalCoordinates(p, system)) * system.periodic.xyz;
+  return p - imageShift(vec3i(n), system);
 }
 
 /// Integer cell coordinates of a position (clamped: atoms outside an open cell go to its faces).
 fn cellCoordinates(p: vec3f, system: System) -> vec3i {
   let n = vec3i(system.grid.xyz);
-  let c = vec3i(floor(p * system.inverseLength.xyz * vec3f(system.grid.xyz)));
+  let c = vec3i(floor(fractionalCoordinates(p, system) * vec3f(system.grid.xyz)));
   return clamp(c, vec3i(0), n - vec3i(1));
 }
 
@@ -123,15 +144,35 @@ fn cellIndex(c: vec3i, system: System) -> u32 {
   return system.grid.w + u32(c.x) + system.grid.x * (u32(c.y) + system.grid.y * u32(c.z));
 }
 
-/// Row of atom j in a neighbor-list entry. Potential kernels decode entries only through this and
-/// pairSeparation, so the list's encoding (e.g. periodic image codes) can change in one place.
-fn neighborRow(entry: u32) -> u32 {
-  return entry;
+/// Neighbor-list entries: bits 0–22 hold the neighbor's row (so at most 2²³ − 1 atoms), bits 23–25,
+/// 26–28 and 29–31 the periodic image n_a, n_b, n_c of the neighbor as 3-bit two's complement
+/// (|n| ≤ 3; src/engine/gpu/neighborList.ts enforces both limits). Image 0 encodes as zero bits, so
+/// an entry equal to a row index means "that atom, same image".
+const NEIGHBOR_ROW_BITS: u32 = 23u;
+const NEIGHBOR_ROW_MASK: u32 = 0x7fffffu;
+/// Largest |n| per axis of an image in a neighbor entry.
+const NEIGHBOR_MAX_IMAGE: i32 = 3;
+
+/// The entry of the neighbor at `row` in periodic image n (|n| ≤ NEIGHBOR_MAX_IMAGE per axis).
+fn neighborEntry(row: u32, n: vec3i) -> u32 {
+  let bits = vec3u(n) & vec3u(7u);
+  return row | (bits.x << 23u) | (bits.y << 26u) | (bits.z << 29u);
 }
 
-/// Separation r_i − r_j, Å, of atom i at `pi` from the neighbor of list entry `entry` at `pj`, taking
-/// the periodic image the list chose (here: the minimum image of an orthorhombic cell).
+/// Row of atom j in a neighbor-list entry. Potential kernels decode entries only through this and
+/// pairSeparation, so the list's encoding lives in this file alone.
+fn neighborRow(entry: u32) -> u32 {
+  return entry & NEIGHBOR_ROW_MASK;
+}
+
+/// Periodic image (n_a, n_b, n_c) of the neighbor of an entry.
+fn neighborImage(entry: u32) -> vec3i {
+  return vec3i(i32(entry << 6u), i32(entry << 3u), i32(entry)) >> vec3u(29u);
+}
+
+/// Separation r_i − (r_j + n_a·a + n_b·b + n_c·c), Å, of atom i at `pi` from the neighbor of list
+/// entry `entry` at `pj`, in the periodic image the list stored for it. Positions are not wrapped
+/// between list builds, so the stored image stays right as atoms move.
 fn pairSeparation(pi: vec3f, pj: vec3f, entry: u32, system: System) -> vec3f {
-  let s = pi - pj;
-  return s - system.periodicLength.xyz * round(s * system.inverseLength.xyz);
+  return pi - pj - imageShift(neighborImage(entry), system);
 }

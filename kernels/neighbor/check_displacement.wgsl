@@ -1,11 +1,11 @@
 // Flags a neighbor-list rebuild when any non-NULL atom moved more than skin/2 since the last build.
+// Positions are wrapped only at builds (where the reference is taken), so the displacement is a
+// plain difference: no minimum image, which would be wrong in a cell smaller than the list cutoff.
 
 @group(0) @binding(0) var<storage, read> positions: array<vec4f>;
 @group(0) @binding(1) var<storage, read> referencePositions: array<vec4f>;
-@group(0) @binding(2) var<storage, read> systemOf: array<u32>;
-@group(0) @binding(3) var<storage, read> systems: array<System>;
-@group(0) @binding(4) var<storage, read_write> control: array<atomic<u32>>;
-@group(0) @binding(5) var<uniform> params: NeighborParams;
+@group(0) @binding(2) var<storage, read_write> control: array<atomic<u32>>;
+@group(0) @binding(3) var<uniform> params: NeighborParams;
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) gid: vec3u) {
@@ -17,7 +17,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   if (p.w < 0.0) {
     return;
   }
-  let d = minimumImage(p.xyz - referencePositions[i].xyz, systems[systemOf[i]]);
+  let d = p.xyz - referencePositions[i].xyz;
   if (dot(d, d) > params.halfSkin2) {
     atomicMax(&control[CONTROL_REBUILD_REQUESTED], 1u);
   }

@@ -3,6 +3,8 @@
  * (its messages are JSON-like: typed arrays do not survive it). Also declares the `lammpsLennardJones`
  * browser command that vitest.config.ts registers (its server side is scripts/lammps.ts).
  */
+
+import type { LammpsPotential } from '../../../scripts/lammpsPair.ts';
 import type { Batch } from '../batch.ts';
 import type { ForceResult, LennardJonesParams } from '../reference/lennardJones.ts';
 
@@ -70,5 +72,21 @@ declare module 'vitest/browser' {
   interface BrowserCommands {
     /** LAMMPS `lj/cut` single point of a batch, run on the test server (scripts/lammps.ts). */
     lammpsLennardJones: (batch: PlainBatch, params: LennardJonesParams) => Promise<PlainForceResult>;
+    /**
+     * LAMMPS `run 0` of every system under any potential it shares with the workbench
+     * (scripts/lammps.ts `lammpsEvaluate`; EAM files are paths on the test server).
+     */
+    lammpsEvaluate: (batch: PlainBatch, potential: LammpsPotential) => Promise<PlainForceResult>;
+    /**
+     * LAMMPS `fix nve` for `steps` steps of `dt` fs of system `s` (scripts/lammps.ts `lammpsNve`):
+     * final unwrapped positions (Å) and velocities (Å/fs) of the system's atoms.
+     */
+    lammpsNve: (
+      batch: PlainBatch,
+      s: number,
+      potential: LammpsPotential,
+      dt: number,
+      steps: number,
+    ) => Promise<{ positions: number[]; velocities: number[] }>;
   }
 }

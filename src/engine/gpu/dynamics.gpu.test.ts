@@ -4,7 +4,7 @@ import type { Batch } from '../batch.ts';
 import { cloneBatch } from '../batch.ts';
 import { type FireState, fireStep, initialFireState, langevinStep, nveStep } from '../reference/dynamics.ts';
 import { type ForceResult, lennardJonesReference } from '../reference/lennardJones.ts';
-import { createGpuEngine, type LennardJonesGpuEngine } from './engine.ts';
+import { createGpuEngine, type WebGpuEngine } from './engine.ts';
 import {
   ARGON,
   argonFcc,
@@ -28,7 +28,7 @@ afterAll(() => device.destroy());
 const forceFn = (b: Batch): ForceResult => lennardJonesReference(b, ARGON);
 
 /** An engine with forces evaluated once (as the runner does before the first step). */
-async function startEngine(batch: Batch, status?: Int32Array): Promise<LennardJonesGpuEngine> {
+async function startEngine(batch: Batch, status?: Int32Array): Promise<WebGpuEngine> {
   const engine = await createGpuEngine(device, batch, ARGON, { skin: 1 });
   engine.writeStatus(status ?? new Int32Array(batch.nSystems));
   engine.resetStepCounters();
@@ -39,7 +39,7 @@ async function startEngine(batch: Batch, status?: Int32Array): Promise<LennardJo
 }
 
 /** `n` steps in one encoder, as the stage runner encodes a chunk. */
-function runSteps(engine: LennardJonesGpuEngine, dynamics: GpuDynamics, code: number, n: number): void {
+function runSteps(engine: WebGpuEngine, dynamics: GpuDynamics, code: number, n: number): void {
   const encoder = device.createCommandEncoder();
   for (let k = 0; k < n; k++) {
     dynamics.encodePreUpdate(encoder, code);
@@ -51,7 +51,7 @@ function runSteps(engine: LennardJonesGpuEngine, dynamics: GpuDynamics, code: nu
 
 /** Positions within `dx` Å, velocities within 1e-6 Å/fs + 1e-3 relative, forces within DESIGN §3. */
 async function expectStateClose(
-  engine: LennardJonesGpuEngine,
+  engine: WebGpuEngine,
   ref: Batch,
   forces: ForceResult,
   dx: number,

@@ -1,6 +1,7 @@
 /**
- * The GPU engine: a batch of systems resident on the GPU with its Verlet list, the Lennard-Jones
- * potential, per-system reductions and the dynamics of each stage. The stage runner encodes whole
+ * The GPU engine: a batch of systems resident on the GPU with its Verlet list, a pluggable potential
+ * ({@link GpuPotential}: Lennard-Jones, and what potentials.ts registers), per-system reductions and
+ * the dynamics of each stage. The stage runner encodes whole
  * chunks of steps into one command encoder; nothing here does CPU work or creates GPU objects per
  * step, and the only reads are the explicit `read*` methods.
  */
@@ -19,8 +20,9 @@ import {
 import { GpuFire } from './fire.ts';
 import { KernelSet, readBuffer, WORKGROUP_SIZE } from './kernels.ts';
 import { CONTROL_WORDS, reductionBlocks } from './layout.ts';
-import { GpuLennardJones } from './lennardJones.ts';
 import { cellGrids, GpuNeighborList, initialCapacity } from './neighborList.ts';
+import type { GpuPotential } from './potential.ts';
+import { createGpuPotential, potentialCutoff } from './potentials.ts';
 import { ATOMS_PER_THREAD, type PassName } from './shaders.ts';
 import { GpuStatistics } from './statistics.ts';
 import type { CreateGpuEngine, GpuDynamics, GpuEngine, GpuEngineOptions } from './types.ts';
@@ -36,7 +38,6 @@ const ALL_PASSES: readonly PassName[] = [
   'gatherAtoms',
   'copySorted',
   'buildVerlet',
-  'lennardJones',
   'velocityVerletFirstHalf',
   'halfKick',
   'langevinBaoab',
@@ -50,15 +51,15 @@ const ALL_PASSES: readonly PassName[] = [
 ];
 
 /** Options beyond {@link GpuEngineOptions}, for tests and tuning. */
-export interface LennardJonesGpuEngineOptions extends GpuEngineOptions {
+export interface WebGpuEngineOptions extends GpuEngineOptions {
   /** Initial neighbors per atom (default: from the density); the list grows when a row overflows. */
   neighborCapacity?: number;
   /** Cells per (cutoff + skin) along x, y, z (default (4, 2, 2)); tuning only. */
   cellsPerCutoff?: readonly [number, number, number];
 }
 
-/** A {@link GpuEngine} for the Lennard-Jones potential, with a few inspection methods for tests. */
-export class LennardJonesGpuEngine implements GpuEngine {
+/** A {@link GpuEngine} for any {@link GpuPotential}, with a few inspection methods for tests. */
+export class WebGpuEngine implements GpuEngine {
   readonly nAtoms: number;
   readonly nSystems: number;
   /** Times the neighbor capacity had to grow after an overflow. */
@@ -71,7 +72,7 @@ export class LennardJonesGpuEngine implements GpuEngine {
     private readonly kernels: KernelSet,
     private readonly b: BatchBuffers,
     private readonly neighborList: GpuNeighborList,
-    private readonly potential: GpuLennardJones,
+    private readonly potential: GpuPotential,
     private readonly statistics: GpuStatistics,
     batch: Batch,
   ) {
@@ -103,10 +104,10 @@ export class LennardJonesGpuEngine implements GpuEngine {
   }
 
   encodeCompute(encoder: GPUCommandEncoder): void {
-    const pass = encoder.beginComputePass({ label: 'compute' });
+    const pass = encoder.beginComputePass({ label: 'neighbor list' });
     this.neighborList.encode(pass);
-    this.potential.encode(pass);
     pass.end();
+    this.potential.encode(encoder);
   }
 
   encodeStats(encoder: GPUCommandEncoder): void {
@@ -130,36 +131,49 @@ export class LennardJonesGpuEngine implements GpuEngine {
   async readAtoms(): Promise<AtomState> {
     const n = this.nAtoms;
     const bytes = 16 * n;
+    const control = 5 * bytes;
+    const original = control + 4 * CONTROL_WORDS;
     const staging = this.device.createBuffer({
       label: 'atoms readback',
-      size: 3 * bytes + 4 * CONTROL_WORDS + 4 * n,
+      size: original + 4 * n,
       usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
     });
     const encoder = this.device.createCommandEncoder({ label: 'read atoms' });
     encoder.copyBufferToBuffer(this.b.positions, 0, staging, 0, bytes);
     encoder.copyBufferToBuffer(this.b.velocities, 0, staging, bytes, bytes);
     encoder.copyBufferToBuffer(this.b.forces, 0, staging, 2 * bytes, bytes);
-    encoder.copyBufferToBuffer(this.b.control, 0, staging, 3 * bytes, 4 * CONTROL_WORDS);
-    encoder.copyBufferToBuffer(this.b.originalIndex, 0, staging, 3 * bytes + 4 * CONTROL_WORDS, 4 * n);
+    encoder.copyBufferToBuffer(this.b.virials, 0, staging, 3 * bytes, 2 * bytes);
+    encoder.copyBufferToBuffer(this.b.control, 0, staging, control, 4 * CONTROL_WORDS);
+    encoder.copyBufferToBuffer(this.b.originalIndex, 0, staging, original, 4 * n);
     this.device.queue.submit([encoder.finish()]);
     await staging.mapAsync(GPUMapMode.READ);
     const data = staging.getMappedRange().slice(0);
     staging.destroy();
-    if (this.recoverFromOverflow(new Uint32Array(data, 3 * bytes, CONTROL_WORDS))) {
+    if (this.recoverFromOverflow(new Uint32Array(data, control, CONTROL_WORDS))) {
       const again = this.device.createCommandEncoder({ label: 'recompute after neighbor overflow' });
       this.encodeCompute(again);
       this.device.queue.submit([again.finish()]);
       return this.readAtoms();
     }
-    const original = new Uint32Array(data, 3 * bytes + 4 * CONTROL_WORDS, n);
+    const index = new Uint32Array(data, original, n);
     const forces = new Float32Array(data, 2 * bytes, 4 * n);
+    const w = new Float32Array(data, 3 * bytes, 8 * n);
     const energies = new Float32Array(n);
-    for (let k = 0; k < n; k++) energies[original[k]!] = forces[4 * k + 3]!;
+    const virials = new Float32Array(6 * n);
+    for (let k = 0; k < n; k++) {
+      const i = index[k]!;
+      energies[i] = forces[4 * k + 3]!;
+      // Column-major on the GPU: (xx, yy, zz, xy) in row k, (xz, yz, 0, 0) in row n + k.
+      for (let c = 0; c < 4; c++) virials[6 * i + c] = w[4 * k + c]!;
+      virials[6 * i + 4] = w[4 * (n + k)]!;
+      virials[6 * i + 5] = w[4 * (n + k) + 1]!;
+    }
     return {
-      positions: unpackXyz(new Float32Array(data, 0, 4 * n), n, original),
-      velocities: unpackXyz(new Float32Array(data, bytes, 4 * n), n, original),
-      forces: unpackXyz(forces, n, original),
+      positions: unpackXyz(new Float32Array(data, 0, 4 * n), n, index),
+      velocities: unpackXyz(new Float32Array(data, bytes, 4 * n), n, index),
+      forces: unpackXyz(forces, n, index),
       energies,
+      virials,
     };
   }
 
@@ -217,8 +231,11 @@ export class LennardJonesGpuEngine implements GpuEngine {
     return control[1]!;
   }
 
-  /** The Verlet list as CSR rows by original atom index (rows keep their stored order), for tests. */
-  async readNeighborList(): Promise<{ ptr: Int32Array; neighbors: Int32Array }> {
+  /**
+   * The Verlet list as CSR rows by original atom index (rows keep their stored order), with each
+   * neighbor's periodic image (n_a, n_b, n_c), for tests.
+   */
+  async readNeighborList(): Promise<{ ptr: Int32Array; neighbors: Int32Array; images: Int8Array }> {
     const stored = await this.neighborList.read();
     const original = await this.readOriginalIndex();
     const n = this.nAtoms;
@@ -226,12 +243,16 @@ export class LennardJonesGpuEngine implements GpuEngine {
     for (let k = 0; k < n; k++) ptr[original[k]! + 1] = stored.ptr[k + 1]! - stored.ptr[k]!;
     for (let i = 0; i < n; i++) ptr[i + 1]! += ptr[i]!;
     const neighbors = new Int32Array(stored.neighbors.length);
+    const images = new Int8Array(stored.images.length);
     for (let k = 0; k < n; k++) {
-      const row = stored.neighbors.subarray(stored.ptr[k]!, stored.ptr[k + 1]!);
+      const begin = stored.ptr[k]!;
       const at = ptr[original[k]!]!;
-      for (let m = 0; m < row.length; m++) neighbors[at + m] = original[row[m]!]!;
+      for (let m = 0; m < stored.ptr[k + 1]! - begin; m++) {
+        neighbors[at + m] = original[stored.neighbors[begin + m]!]!;
+        images.set(stored.images.subarray(3 * (begin + m), 3 * (begin + m) + 3), 3 * (at + m));
+      }
     }
-    return { ptr, neighbors };
+    return { ptr, neighbors, images };
   }
 
   /** Original (batch) index of the atom in each storage row (awaits the GPU). */
@@ -259,32 +280,43 @@ export class LennardJonesGpuEngine implements GpuEngine {
 
 /**
  * Uploads `batch` and compiles the kernels. The first `encodeCompute` builds the neighbor list.
- * Throws for what this engine does not support: non-LJ potentials, triclinic cells, periodic
- * lengths ≤ 2·(cutoff + skin), non-positive masses, empty batches.
+ * Throws for what this engine does not support: potentials without a GPU implementation (see
+ * potentials.ts), cells outside the limits of neighborList.ts (non-restricted triclinic, a cutoff
+ * reaching beyond 3 periodic images, more than 2²³ − 1 atoms), non-positive masses, empty batches.
  */
 export const createGpuEngine: (
   device: GPUDevice,
   batch: Batch,
   potential: PotentialSpec,
-  options: LennardJonesGpuEngineOptions,
-) => Promise<LennardJonesGpuEngine> = async (device, batch, potential, options) => {
-  if (potential.kind !== 'lennard-jones')
-    throw new Error(`the GPU engine does not support ${potential.kind} yet`);
+  options: WebGpuEngineOptions,
+) => Promise<WebGpuEngine> = async (device, batch, potential, options) => {
   if (batch.nAtoms < 1) throw new Error('the GPU engine needs at least one atom');
   if (!(options.skin >= 0)) throw new Error(`skin ${options.skin} Å must be ≥ 0`);
   for (let i = 0; i < batch.nAtoms; i++) {
     if (!(batch.masses[i]! > 0)) throw new Error(`atom ${i}: mass ${batch.masses[i]} amu must be > 0`);
   }
-  const listCutoff = potential.cutoff + options.skin;
+  const listCutoff = potentialCutoff(potential, options.tables) + options.skin;
   const { grids, nCells } = cellGrids(batch, listCutoff, options.cellsPerCutoff);
   const blocks = reductionBlocks(batch, WORKGROUP_SIZE * ATOMS_PER_THREAD);
   const kernels = await KernelSet.create(device, ALL_PASSES);
   const b = createBatchBuffers(kernels, batch, grids, blocks);
   const capacity = options.neighborCapacity ?? initialCapacity(batch, listCutoff);
   const neighborList = new GpuNeighborList(kernels, b, nCells, listCutoff, options.skin, capacity);
-  const lj = new GpuLennardJones(kernels, b, potential, neighborList.neighbors);
-  const statistics = new GpuStatistics(kernels, b);
-  return new LennardJonesGpuEngine(device, kernels, b, neighborList, lj, statistics, batch);
+  let gpuPotential: GpuPotential;
+  try {
+    gpuPotential = await createGpuPotential(
+      { kernels, buffers: b, neighbors: neighborList.neighbors, batch },
+      potential,
+      options.tables,
+    );
+  } catch (error) {
+    neighborList.destroy();
+    destroyBatchBuffers(b);
+    kernels.destroy();
+    throw error;
+  }
+  const statistics = new GpuStatistics(kernels, b, batch.cells);
+  return new WebGpuEngine(device, kernels, b, neighborList, gpuPotential, statistics, batch);
 };
 
 /** Type check: the factory implements the shared contract. */

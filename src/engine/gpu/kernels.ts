@@ -34,18 +34,26 @@ export class KernelSet {
   /** Compiles the given passes (in parallel) with the workgroup size as an override constant. */
   static async create(device: GPUDevice, names: readonly PassName[]): Promise<KernelSet> {
     const set = new KernelSet(device);
-    await Promise.all(
-      names.map(async (name) => {
-        const module = device.createShaderModule({ label: name, code: passSource(name) });
-        const pipeline = await device.createComputePipelineAsync({
-          label: name,
-          layout: 'auto',
-          compute: { module, entryPoint: 'main', constants: { WORKGROUP_SIZE } },
-        });
-        set.pipelines.set(name, pipeline);
-      }),
-    );
+    await set.ensure(names);
     return set;
+  }
+
+  /** Compiles those of `names` not compiled yet (in parallel); potentials call it for their own passes. */
+  async ensure(names: readonly PassName[]): Promise<void> {
+    const device = this.device;
+    await Promise.all(
+      names
+        .filter((name) => !this.pipelines.has(name))
+        .map(async (name) => {
+          const module = device.createShaderModule({ label: name, code: passSource(name) });
+          const pipeline = await device.createComputePipelineAsync({
+            label: name,
+            layout: 'auto',
+            compute: { module, entryPoint: 'main', constants: { WORKGROUP_SIZE } },
+          });
+          this.pipelines.set(name, pipeline);
+        }),
+    );
   }
 
   pipeline(name: PassName): GPUComputePipeline {

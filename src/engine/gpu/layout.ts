@@ -3,9 +3,10 @@
  * step with the WGSL (each struct's comment there names its fields in this order).
  */
 import type { Batch } from '../batch.ts';
+import { perpendicularHeights } from '../cell.ts';
 
-/** `System`: 4 × vec4f + 2 × vec4u. */
-export const SYSTEM_BYTES = 80;
+/** `System`: 5 × vec4f + 2 × vec4u. */
+export const SYSTEM_BYTES = 112;
 /** `NeighborParams`: 8 × 4 bytes. */
 export const NEIGHBOR_PARAMS_BYTES = 32;
 /** `DynamicsParams`: 8 × 4 bytes. */
@@ -53,7 +54,10 @@ export function reductionBlocks(batch: Batch, blockSize: number): ReductionBlock
   return { table: new Uint32Array(rows), count: ptr[batch.nSystems]!, ptr };
 }
 
-/** Packs the `System` array: geometry, grid and atom/block ranges. */
+/**
+ * Packs the `System` array: restricted triclinic geometry (lx, ly, lz, tilts, periodicity,
+ * perpendicular heights), grid and atom/block ranges.
+ */
 export function packSystems(
   batch: Batch,
   grids: readonly SystemGrid[],
@@ -65,18 +69,24 @@ export function packSystems(
   for (let s = 0; s < batch.nSystems; s++) {
     const o = (SYSTEM_BYTES / 4) * s;
     const grid = grids[s]!;
+    const cell = batch.cells.subarray(9 * s, 9 * s + 9);
+    const heights = perpendicularHeights(cell);
     for (let a = 0; a < 3; a++) {
-      const length = batch.cells[9 * s + 4 * a]!;
+      const length = cell[4 * a]!;
       f[o + a] = length;
       f[o + 4 + a] = 1 / length;
-      f[o + 8 + a] = batch.pbc[3 * s + a] ? length : 0;
-      u[o + 12 + a] = grid.dims[a]!;
+      f[o + 12 + a] = batch.pbc[3 * s + a] ? 1 : 0;
+      f[o + 16 + a] = 1 / heights[a]!;
+      u[o + 20 + a] = grid.dims[a]!;
     }
-    u[o + 15] = grid.cellOffset;
-    u[o + 16] = batch.atomsPtr[s]!;
-    u[o + 17] = batch.atomsPtr[s + 1]!;
-    u[o + 18] = blocks.ptr[s]!;
-    u[o + 19] = blocks.ptr[s + 1]!;
+    f[o + 8] = cell[3]!;
+    f[o + 9] = cell[6]!;
+    f[o + 10] = cell[7]!;
+    u[o + 23] = grid.cellOffset;
+    u[o + 24] = batch.atomsPtr[s]!;
+    u[o + 25] = batch.atomsPtr[s + 1]!;
+    u[o + 26] = blocks.ptr[s]!;
+    u[o + 27] = blocks.ptr[s + 1]!;
   }
   return buffer;
 }

@@ -83,12 +83,20 @@ describe('Lennard-Jones on the GPU vs the f64 reference', () => {
   });
 
   test('unsupported input is refused with a clear error', async () => {
-    const small = argonFcc(3, 0);
-    await expect(createGpuEngine(device, small, ARGON, { skin: 1 })).rejects.toThrow(
-      /must exceed 2 × \(cutoff \+ skin\)/,
+    // A periodic height of 3 Å: cutoff + skin = 9.5 Å reaches past 3 images.
+    const thin = argonFcc(4, 0);
+    thin.cells[8] = 3;
+    await expect(createGpuEngine(device, thin, ARGON, { skin: 1 })).rejects.toThrow(/past 3 periodic images/);
+    const general = argonFcc(4, 0);
+    general.cells[1] = 1;
+    await expect(createGpuEngine(device, general, ARGON, { skin: 1 })).rejects.toThrow(
+      /restricted triclinic/,
     );
-    const triclinic = argonFcc(4, 0);
-    triclinic.cells[3] = 1;
-    await expect(createGpuEngine(device, triclinic, ARGON, { skin: 1 })).rejects.toThrow(/orthorhombic/);
+    const tiltedOpen = argonFcc(4, 0);
+    tiltedOpen.cells[6] = 2;
+    tiltedOpen.pbc[2] = 0;
+    await expect(createGpuEngine(device, tiltedOpen, ARGON, { skin: 1 })).rejects.toThrow(
+      /periodic along its tilted vectors/,
+    );
   });
 });

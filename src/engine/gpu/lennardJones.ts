@@ -2,6 +2,7 @@
 import type { LennardJonesSpec } from '../../io/spec.ts';
 import type { BatchBuffers } from './buffers.ts';
 import { type KernelSet, workgroupsFor } from './kernels.ts';
+import type { GpuPotential, GpuPotentialContext } from './potential.ts';
 
 /** Packs `LennardJonesParams`: σ², rc², 4ε, 24ε, energy shift (eV), nAtoms. */
 export function packLennardJonesParams(p: LennardJonesSpec, nAtoms: number): ArrayBuffer {
@@ -19,7 +20,8 @@ export function packLennardJonesParams(p: LennardJonesSpec, nAtoms: number): Arr
 }
 
 /** The LJ pass over the full Verlet list. */
-export class GpuLennardJones {
+export class GpuLennardJones implements GpuPotential {
+  readonly label = 'lennard-jones';
   private readonly params: GPUBuffer;
   private bindGroup: GPUBindGroup;
   private readonly groups: number;
@@ -52,18 +54,28 @@ export class GpuLennardJones {
     ]);
   }
 
-  /** Rebinds after the neighbor list grew. */
   setNeighbors(neighbors: GPUBuffer): void {
     this.bindGroup = this.createBindGroup(neighbors);
   }
 
-  encode(pass: GPUComputePassEncoder): void {
+  encode(encoder: GPUCommandEncoder): void {
+    const pass = encoder.beginComputePass({ label: 'lennard-jones' });
     pass.setPipeline(this.kernels.pipeline('lennardJones'));
     pass.setBindGroup(0, this.bindGroup);
     pass.dispatchWorkgroups(this.groups);
+    pass.end();
   }
 
   destroy(): void {
     this.params.destroy();
   }
+}
+
+/** The {@link GpuPotential} of a Lennard-Jones spec. */
+export async function createGpuLennardJones(
+  context: GpuPotentialContext,
+  spec: LennardJonesSpec,
+): Promise<GpuLennardJones> {
+  await context.kernels.ensure(['lennardJones']);
+  return new GpuLennardJones(context.kernels, context.buffers, spec, context.neighbors);
 }

@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { StageSpec } from '../../io/spec.ts';
-import type { Batch } from '../batch.ts';
+import { type Batch, cloneBatch } from '../batch.ts';
+import { cartesian, fractional } from '../cell.ts';
 import { lennardJonesReference } from '../reference/lennardJones.ts';
 import { neighborListReference } from '../reference/neighborList.ts';
-import { minimumImageDelta } from '../reference/pbc.ts';
-import { createGpuEngine, type LennardJonesGpuEngine } from './engine.ts';
+import { forEachPair } from '../reference/pairs.ts';
+import { PARITY_MATERIALS, parityStructure } from '../structures/parityCases.ts';
+import { createGpuEngine, type WebGpuEngine } from './engine.ts';
 import {
   ARGON,
   argonFcc,
@@ -19,6 +21,19 @@ import {
 } from './testing.ts';
 
 const SKIN = 1;
+const LJ = PARITY_MATERIALS[0]!;
+
+/**
+ * A copy of a one-system orthorhombic batch with the tilts xy, xz, yz (fractions of the lengths)
+ * applied to its cell and positions (fractional coordinates kept).
+ */
+function sheared(batch: Batch, xy: number, xz: number, yz: number): Batch {
+  const out = cloneBatch(batch);
+  const [lx, , , , ly, , , , lz] = batch.cells as unknown as [number, ...number[]];
+  out.cells = Float64Array.of(lx, 0, 0, xy * ly!, ly!, 0, xz * lz!, yz * lz!, lz!);
+  out.positions = cartesian(out.cells, fractional(batch.cells, batch.positions));
+  return out;
+}
 const LIST_CUTOFF = ARGON.cutoff + SKIN;
 
 let device: GPUDevice;
@@ -27,46 +42,75 @@ beforeAll(async () => {
 });
 afterAll(() => device.destroy());
 
-function distance(batch: Batch, i: number, j: number): number {
-  const s = batch.atomsPtr.findLastIndex((p) => p <= i);
-  const d = new Float64Array(3);
-  const lengths: [number, number, number] = [
-    batch.cells[9 * s]!,
-    batch.cells[9 * s + 4]!,
-    batch.cells[9 * s + 8]!,
-  ];
-  const pbc: [boolean, boolean, boolean] = [
-    !!batch.pbc[3 * s],
-    !!batch.pbc[3 * s + 1],
-    !!batch.pbc[3 * s + 2],
-  ];
-  minimumImageDelta(batch.positions, i, j, lengths, pbc, d);
-  return Math.hypot(d[0]!, d[1]!, d[2]!);
+/** Key of a list entry: atom i, neighbor j (original indices) in periodic image n. */
+const entryKey = (i: number, j: number, n: ArrayLike<number>) => `${i} ${j} ${n[0]} ${n[1]} ${n[2]}`;
+
+/**
+ * Every (i, j, image) within `cutoff` of each atom, from the f64 pair enumeration of the reference
+ * potentials (all periodic images, triclinic cells): key → distance, Å.
+ */
+function referenceEntries(batch: Batch, cutoff: number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (let s = 0; s < batch.nSystems; s++) {
+    const cell = batch.cells.subarray(9 * s, 9 * s + 9);
+    forEachPair(batch, s, cutoff, (i, j, dx, dy, dz, r2) => {
+      // d = r_i − (r_j + n·H): n from the fractional coordinates of r_i − r_j − d.
+      const t = [0, 1, 2].map((a) => batch.positions[3 * i + a]! - batch.positions[3 * j + a]!);
+      const n = Array.from(fractional(cell, [t[0]! - dx, t[1]! - dy, t[2]! - dz]), Math.round);
+      const r = Math.sqrt(r2);
+      out.set(entryKey(i, j, n), r);
+      out.set(
+        entryKey(
+          j,
+          i,
+          n.map((x) => -x),
+        ),
+        r,
+      );
+    });
+  }
+  return out;
 }
 
-/** Rows as sorted sets; pairs within 1e-4 Å of the list cutoff may differ (f32 vs f64 rounding). */
+/**
+ * The GPU list holds exactly the reference's (i, j, image) entries, without duplicates; entries
+ * within 1e-4 Å of the list cutoff may differ (f32 vs f64 rounding).
+ */
 function expectSameLists(
-  gpu: { ptr: Int32Array; neighbors: Int32Array },
+  gpu: { ptr: Int32Array; neighbors: Int32Array; images: Int8Array },
   batch: Batch,
   cutoff: number,
-  ref = neighborListReference(batch, cutoff),
-): void {
-  let pairs = 0;
+): number {
+  const ref = referenceEntries(batch, cutoff);
+  const mine = new Set<string>();
   for (let i = 0; i < batch.nAtoms; i++) {
-    const mine = [...gpu.neighbors.subarray(gpu.ptr[i], gpu.ptr[i + 1])].sort((a, b) => a - b);
-    const theirs = [...ref.neighbors.subarray(ref.ptr[i], ref.ptr[i + 1])];
-    expect(new Set(mine).size, `row ${i} has duplicates`).toBe(mine.length);
-    const a = new Set(mine);
-    const b = new Set(theirs);
-    for (const j of [...mine.filter((j) => !b.has(j)), ...theirs.filter((j) => !a.has(j))]) {
-      expect(Math.abs(distance(batch, i, j) - cutoff), `pair ${i}-${j} differs`).toBeLessThan(1e-4);
+    for (let k = gpu.ptr[i]!; k < gpu.ptr[i + 1]!; k++) {
+      const key = entryKey(i, gpu.neighbors[k]!, gpu.images.subarray(3 * k, 3 * k + 3));
+      expect(mine.has(key), `duplicate entry ${key}`).toBe(false);
+      mine.add(key);
     }
-    pairs += theirs.length;
   }
-  expect(pairs).toBeGreaterThan(0);
+  for (const key of mine) {
+    if (ref.has(key)) continue;
+    // Not in the reference: must be an f32 rounding at the cutoff.
+    const [i, j, na, nb, nc] = key.split(' ').map(Number) as [number, number, number, number, number];
+    const s = batch.atomsPtr.findLastIndex((p) => p <= i);
+    const shift = cartesian(batch.cells.subarray(9 * s, 9 * s + 9), [na, nb, nc]);
+    const r = Math.hypot(
+      ...[0, 1, 2].map((a) => batch.positions[3 * i + a]! - batch.positions[3 * j + a]! - shift[a]!),
+    );
+    expect(Math.abs(r - cutoff), `entry ${key} (r = ${r} Å) is not within the list cutoff`).toBeLessThan(
+      1e-4,
+    );
+  }
+  for (const [key, r] of ref) {
+    if (!mine.has(key)) expect(Math.abs(r - cutoff), `entry ${key} (r = ${r} Å) missing`).toBeLessThan(1e-4);
+  }
+  expect(ref.size).toBeGreaterThan(0);
+  return ref.size;
 }
 
-async function compute(engine: LennardJonesGpuEngine): Promise<void> {
+async function compute(engine: WebGpuEngine): Promise<void> {
   const encoder = device.createCommandEncoder();
   engine.encodeCompute(encoder);
   device.queue.submit([encoder.finish()]);
@@ -85,6 +129,23 @@ describe('GPU Verlet list vs neighborListReference', () => {
       () =>
         concatenateBatches([argonFcc(4, 0.2, 0, 4), argonRandom(500, [36, 30, 33], 8), argonSlab(5, 0.2)]),
     ],
+    ['triclinic (parity structure: sheared, rotated, restricted)', () => parityStructure(LJ, 'triclinic', 3)],
+    ['cell smaller than 2 × cutoff (parity structure)', () => parityStructure(LJ, 'small', 4)],
+    ['one fcc cell of 4 atoms (list cutoff 1.8 cell heights: images ±2, own images)', () => argonFcc(1, 0.3)],
+    [
+      'small triclinic cell (2×2×2 fcc, all three tilts)',
+      () => sheared(argonFcc(2, 0.2, 0, 5), 0.3, -0.2, 0.25),
+    ],
+    ['tilted slab (xy tilt, open along z)', () => sheared(argonSlab(5, 0.2), -0.35, 0, 0)],
+    [
+      'triclinic, small and orthorhombic systems in one batch',
+      () =>
+        concatenateBatches([
+          sheared(argonFcc(2, 0.2, 0, 6), 0.4, 0.1, -0.3),
+          argonFcc(1, 0.2, 0, 7),
+          argonFcc(4, 0.2, 0, 8),
+        ]),
+    ],
   ];
   for (const [name, make] of cases) {
     test(name, async () => {
@@ -95,6 +156,20 @@ describe('GPU Verlet list vs neighborListReference', () => {
         expect(await engine.readRebuildCount()).toBe(1 + engine.neighborOverflows);
         const atoms = await engine.readAtoms();
         expectSameLists(await engine.readNeighborList(), batchAt(batch, atoms.positions), LIST_CUTOFF);
+        // The build wrapped every position into its (triclinic) cell along periodic axes.
+        for (let s = 0; s < batch.nSystems; s++) {
+          const begin = batch.atomsPtr[s]!;
+          const end = batch.atomsPtr[s + 1]!;
+          const f = fractional(
+            batch.cells.subarray(9 * s, 9 * s + 9),
+            atoms.positions.subarray(3 * begin, 3 * end),
+          );
+          for (let k = 0; k < f.length; k++) {
+            if (!batch.pbc[3 * s + (k % 3)]) continue;
+            expect(f[k]).toBeGreaterThanOrEqual(-1e-6);
+            expect(f[k]).toBeLessThanOrEqual(1 + 1e-6);
+          }
+        }
         engine.destroy();
       });
     });

@@ -15,14 +15,20 @@
  * loop bounds). Forces and virials are not permuted: the force pass that follows every build
  * rewrites them. `BatchBuffers.originalIndex` maps rows back to the atoms' batch indices.
  *
- * Grids: each system has its own grid of ⌊f·L/(cutoff + skin)⌋ cells per axis (at least 1), with
- * f = cellsPerCutoff = (4, 2, 2) by default: thin cells along x, the axis of the contiguous runs.
- * build_verlet scans, per atom, the (y, z) rows of cells within the list cutoff and in each the x
+ * Cells: LAMMPS's restricted triclinic cells (a = (lx,0,0), b = (xy,ly,0), c = (xz,yz,lz)), any size
+ * against the cutoff. Grids bin the fractional coordinates: each system has ⌊f·h/(cutoff + skin)⌋
+ * cells per axis (at least 1), h the perpendicular height of the cell along that axis, with
+ * f = cellsPerCutoff = (4, 2, 2) by default: thin cells along a, the axis of the contiguous runs.
+ * build_verlet scans, per atom, the (b, c) rows of cells within the list cutoff and in each the a
  * cells overlapping the cutoff sphere's chord: about 9 (cutoff + skin)³ of volume per atom against
- * 27 for a 3×3×3 stencil of cells ≥ cutoff + skin (the sphere is 4.2). Periodic lengths must exceed
- * 2·(cutoff + skin); rows and runs visit the images −1, 0, +1 of the cells. Open axes put atoms
- * outside the cell into the face cells. Each system has one more cell, its null cell, holding its
- * NULL atoms so that cell order covers every atom.
+ * 27 for a 3×3×3 stencil of cells ≥ cutoff + skin (the sphere is 4.2). Rows and runs outside the
+ * grid on periodic axes are periodic images: every image within the list cutoff becomes its own
+ * entry (an atom may neighbor its own images), encoded with the row (kernels/common/structs.wgsl:
+ * at most {@link MAX_ATOMS} atoms, images |n| ≤ {@link MAX_IMAGE} per axis, so cutoff + skin must
+ * stay below 3 perpendicular heights). Positions are wrapped into the cell at each build only, so
+ * the stored images stay right as atoms move. Open axes put atoms outside the cell into the face
+ * cells; tilts are allowed along periodic axes only (as LAMMPS). Each system has one more cell, its
+ * null cell, holding its NULL atoms so that cell order covers every atom.
  *
  * Capacity: each atom stores at most `capacity` neighbors (column-major rows, row 0 = counts). A
  * longer row is truncated on the GPU and its length recorded; at the next readback the engine grows
@@ -30,6 +36,7 @@
  * overflow and that readback missed the pairs beyond the capacity.
  */
 import type { Batch } from '../batch.ts';
+import { perpendicularHeights } from '../cell.ts';
 import type { BatchBuffers } from './buffers.ts';
 import { type KernelSet, readBuffer, workgroupsFor } from './kernels.ts';
 import { packNeighborParams, type SystemGrid } from './layout.ts';
@@ -39,9 +46,18 @@ const STORAGE = GPUBufferUsage.STORAGE;
 /** Default cells per (cutoff + skin) along x, y, z: thin along x, the axis of contiguous runs. */
 export const DEFAULT_CELLS_PER_CUTOFF: readonly [number, number, number] = [4, 2, 2];
 
+/** Largest atom count of a batch: neighbor entries keep the row in 23 bits (kernels/common/structs.wgsl). */
+export const MAX_ATOMS = 2 ** 23 - 1;
+/** Largest |n| per axis of the periodic image in a neighbor entry (3-bit two's complement). */
+export const MAX_IMAGE = 3;
+
 /**
- * Cell grids of every system for cells of at least `listCutoff / cellsPerCutoff[axis]` (Å), each
- * followed by its null cell; throws on what is unsupported.
+ * Cell grids of every system for cells of at least `listCutoff / cellsPerCutoff[axis]` (Å) of
+ * perpendicular height, each followed by its null cell; throws on what is unsupported: more than
+ * {@link MAX_ATOMS} atoms, a cell not in LAMMPS's restricted triclinic form, a tilt along an open
+ * axis (LAMMPS: "triclinic box must be periodic in skewed dimensions"), or a list cutoff reaching
+ * past {@link MAX_IMAGE} periodic images: (cutoff + skin) must stay below 3 × every periodic
+ * perpendicular height.
  */
 export function cellGrids(
   batch: Batch,
@@ -50,25 +66,45 @@ export function cellGrids(
 ): { grids: SystemGrid[]; nCells: number } {
   if (cellsPerCutoff.length !== 3 || !cellsPerCutoff.every((f) => Number.isInteger(f) && f >= 1 && f <= 8))
     throw new Error(`cellsPerCutoff ${cellsPerCutoff} must be three whole numbers in 1..8`);
+  if (batch.nAtoms > MAX_ATOMS) {
+    throw new Error(
+      `the GPU engine supports at most ${MAX_ATOMS} atoms per batch (2²³ − 1); got ${batch.nAtoms}`,
+    );
+  }
   const grids: SystemGrid[] = [];
   let nCells = 0;
   for (let s = 0; s < batch.nSystems; s++) {
     const c = batch.cells.subarray(9 * s, 9 * s + 9);
-    if (c[1] !== 0 || c[2] !== 0 || c[3] !== 0 || c[5] !== 0 || c[6] !== 0 || c[7] !== 0) {
-      throw new Error(`system ${s}: the GPU engine supports orthorhombic cells only (triclinic comes later)`);
+    const periodic = [0, 1, 2].map((a) => batch.pbc[3 * s + a] === 1);
+    if (c[1] !== 0 || c[2] !== 0 || c[5] !== 0) {
+      throw new Error(
+        `system ${s}: the cell is not in LAMMPS's restricted triclinic form (a = (lx,0,0), b = (xy,ly,0), ` +
+          'c = (xz,yz,lz)); convert it with toRestrictedTriclinic',
+      );
     }
-    const dims: [number, number, number] = [1, 1, 1];
     for (let a = 0; a < 3; a++) {
       const length = c[4 * a]!;
-      if (!(length > 0)) throw new Error(`system ${s}: cell length ${length} Å along axis ${a} must be > 0`);
-      const periodic = batch.pbc[3 * s + a] === 1;
-      if (periodic && length <= 2 * listCutoff) {
+      if (!(length > 0 && Number.isFinite(length)))
+        throw new Error(`system ${s}: cell length ${length} Å along axis ${'abc'[a]} must be > 0`);
+    }
+    if ((c[3] !== 0 && !periodic[1]) || ((c[6] !== 0 || c[7] !== 0) && !periodic[2])) {
+      throw new Error(
+        `system ${s}: a tilted cell must be periodic along its tilted vectors (xy ≠ 0 needs b periodic, ` +
+          'xz or yz ≠ 0 needs c periodic), as in LAMMPS',
+      );
+    }
+    const heights = perpendicularHeights(c);
+    const dims: [number, number, number] = [1, 1, 1];
+    for (let a = 0; a < 3; a++) {
+      const height = heights[a]!;
+      if (periodic[a] && !(listCutoff < MAX_IMAGE * height)) {
         throw new Error(
-          `system ${s}: periodic cell length ${length} Å along axis ${a} must exceed 2 × (cutoff + skin) = ` +
-            `${2 * listCutoff} Å (minimum image over the Verlet list; a smaller skin may do)`,
+          `system ${s}: cutoff + skin = ${listCutoff} Å reaches past ${MAX_IMAGE} periodic images along ` +
+            `axis ${'abc'[a]} (cell height ${height} Å); the GPU list supports cutoff + skin < ${MAX_IMAGE} × height ` +
+            '(replicate the cell)',
         );
       }
-      dims[a] = Math.min(1024, Math.max(1, Math.floor((cellsPerCutoff[a]! * length) / listCutoff)));
+      dims[a] = Math.min(1024, Math.max(1, Math.floor((cellsPerCutoff[a]! * height) / listCutoff)));
     }
     grids.push({ dims, cellOffset: nCells });
     nCells += dims[0] * dims[1] * dims[2] + 1;
@@ -78,16 +114,17 @@ export function cellGrids(
 
 /**
  * A first guess of the neighbors per atom: 1.25× the count in the list sphere at the mean density
- * (over the atoms' extent along open axes), plus 16, at most the largest system's atoms − 1.
+ * (over the atoms' extent along open axes), plus 16 (periodic images count: small cells may hold
+ * more neighbors than atoms).
  */
 export function initialCapacity(batch: Batch, listCutoff: number): number {
   let guess = 16;
-  let largest = 1;
   for (let s = 0; s < batch.nSystems; s++) {
     const begin = batch.atomsPtr[s]!;
     const n = batch.atomsPtr[s + 1]! - begin;
     let volume = 1;
     for (let a = 0; a < 3; a++) {
+      // lx·ly·lz is the volume of a restricted triclinic cell.
       let length = batch.cells[9 * s + 4 * a]!;
       if (!batch.pbc[3 * s + a] && n > 0) {
         // Open axis (a slab in vacuum, a cluster): the atoms' extent gives the density, not the cell.
@@ -103,9 +140,8 @@ export function initialCapacity(batch: Batch, listCutoff: number): number {
     }
     const expected = ((n / volume) * 4 * Math.PI * listCutoff ** 3) / 3;
     guess = Math.max(guess, Math.ceil(1.25 * expected) + 16);
-    largest = Math.max(largest, n - 1);
   }
-  return Math.max(1, Math.min(guess, largest));
+  return guess;
 }
 
 /** The GPU Verlet list of one batch. */
@@ -157,14 +193,7 @@ export class GpuNeighborList {
     this.dispatchArgs = k.createBuffer('rebuild dispatch args', 36, STORAGE | GPUBufferUsage.INDIRECT);
     this.neighbors = this.createNeighbors();
     this.groups = {
-      check: k.bindGroup('checkDisplacement', [
-        b.positions,
-        this.referencePositions,
-        b.systemOf,
-        b.systems,
-        b.control,
-        this.params,
-      ]),
+      check: k.bindGroup('checkDisplacement', [b.positions, this.referencePositions, b.control, this.params]),
       schedule: k.bindGroup('scheduleRebuild', [b.control, this.dispatchArgs, this.params]),
       assign: k.bindGroup('assignCells', [
         b.positions,
@@ -286,8 +315,11 @@ export class GpuNeighborList {
     this.onResize(this.neighbors);
   }
 
-  /** Reads the list as CSR rows in storage order (row and neighbor indices are rows, not atoms; awaits the GPU). */
-  async read(): Promise<{ ptr: Int32Array; neighbors: Int32Array }> {
+  /**
+   * Reads the list as CSR rows in storage order (row and neighbor indices are rows, not atoms), with
+   * each neighbor's periodic image (n_a, n_b, n_c) (awaits the GPU).
+   */
+  async read(): Promise<{ ptr: Int32Array; neighbors: Int32Array; images: Int8Array }> {
     const n = this.b.nAtoms;
     const data = new Uint32Array(
       await readBuffer(this.kernels.device, this.neighbors, 4 * (this.capacity + 1) * n),
@@ -295,10 +327,18 @@ export class GpuNeighborList {
     const ptr = new Int32Array(n + 1);
     for (let i = 0; i < n; i++) ptr[i + 1] = ptr[i]! + data[i]!;
     const out = new Int32Array(ptr[n]!);
+    const images = new Int8Array(3 * ptr[n]!);
     for (let i = 0; i < n; i++) {
-      for (let k = 0; k < data[i]!; k++) out[ptr[i]! + k] = data[(k + 1) * n + i]!;
+      for (let k = 0; k < data[i]!; k++) {
+        const entry = data[(k + 1) * n + i]!;
+        const at = ptr[i]! + k;
+        out[at] = entry & MAX_ATOMS;
+        images[3 * at] = (entry << 6) >> 29;
+        images[3 * at + 1] = (entry << 3) >> 29;
+        images[3 * at + 2] = entry >> 29;
+      }
     }
-    return { ptr, neighbors: out };
+    return { ptr, neighbors: out, images };
   }
 
   destroy(): void {

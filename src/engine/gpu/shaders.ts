@@ -23,7 +23,11 @@ import scanCellsWgsl from '../../../kernels/neighbor/scan_cells.wgsl?raw';
 import scatterCellsWgsl from '../../../kernels/neighbor/scatter_cells.wgsl?raw';
 import scheduleRebuildWgsl from '../../../kernels/neighbor/schedule_rebuild.wgsl?raw';
 import sortCellsWgsl from '../../../kernels/neighbor/sort_cells.wgsl?raw';
+import eamCommonWgsl from '../../../kernels/potentials/eam_common.wgsl?raw';
+import eamDensityWgsl from '../../../kernels/potentials/eam_density.wgsl?raw';
+import eamForceWgsl from '../../../kernels/potentials/eam_force.wgsl?raw';
 import lennardJonesWgsl from '../../../kernels/potentials/lennard_jones.wgsl?raw';
+import morseWgsl from '../../../kernels/potentials/morse.wgsl?raw';
 import statisticsBlocksWgsl from '../../../kernels/reduce/statistics_blocks.wgsl?raw';
 import statisticsSystemsWgsl from '../../../kernels/reduce/statistics_systems.wgsl?raw';
 import { BOLTZMANN_EV_PER_K } from '../units.ts';
@@ -48,7 +52,11 @@ const passes = {
   gatherAtoms: [gatherAtomsWgsl],
   copySorted: [copySortedWgsl],
   buildVerlet: [buildVerletWgsl],
+  // Potentials: compiled on demand by their GpuPotential (KernelSet.ensure).
   lennardJones: [lennardJonesWgsl],
+  morse: [morseWgsl],
+  eamDensity: [eamCommonWgsl, eamDensityWgsl],
+  eamForce: [eamCommonWgsl, eamForceWgsl],
   velocityVerletFirstHalf: [velocityVerletFirstHalfWgsl],
   halfKick: [halfKickWgsl],
   langevinBaoab: [rngWgsl, langevinBaoabWgsl],

@@ -7,7 +7,7 @@ import { cloneBatch } from '../batch.ts';
 import { langevinStep } from '../reference/dynamics.ts';
 import { type ForceResult, lennardJonesReference } from '../reference/lennardJones.ts';
 import { neighborListReference } from '../reference/neighborList.ts';
-import { createGpuEngine, type LennardJonesGpuEngine } from './engine.ts';
+import { createGpuEngine, type WebGpuEngine } from './engine.ts';
 import {
   ARGON,
   argonFcc,
@@ -31,7 +31,7 @@ afterAll(() => device.destroy());
 
 const forceFn = (b: Batch): ForceResult => lennardJonesReference(b, ARGON);
 
-async function compute(engine: LennardJonesGpuEngine): Promise<void> {
+async function compute(engine: WebGpuEngine): Promise<void> {
   const encoder = device.createCommandEncoder();
   engine.encodeCompute(encoder);
   device.queue.submit([encoder.finish()]);

@@ -3,6 +3,7 @@
  * WORKGROUP_SIZE atoms (never straddling systems), then one workgroup per system over its blocks.
  */
 import type { SystemStats } from '../api.ts';
+import { cellVolume } from '../cell.ts';
 import type { BatchBuffers } from './buffers.ts';
 import type { KernelSet } from './kernels.ts';
 import { CONTROL_WORDS, STATISTICS_FLOATS } from './layout.ts';
@@ -20,11 +21,18 @@ export class GpuStatistics {
   private readonly blocksGroup: GPUBindGroup;
   private readonly systemsGroup: GPUBindGroup;
   private readonly statisticsBytes: number;
+  /** Cell volume per system, Å³. */
+  private readonly volumes: Float64Array;
 
+  /** `cells`: 9 per system (the batch's cells), for the stress −W / V. */
   constructor(
     private readonly kernels: KernelSet,
     private readonly b: BatchBuffers,
+    cells: Float64Array,
   ) {
+    this.volumes = Float64Array.from({ length: b.nSystems }, (_, s) =>
+      cellVolume(cells.subarray(9 * s, 9 * s + 9)),
+    );
     this.statisticsBytes = 4 * STATISTICS_FLOATS * b.nSystems;
     this.partials = kernels.createBuffer(
       'statistics partials',
@@ -72,12 +80,14 @@ export class GpuStatistics {
     const f = new Float32Array(data, 0, STATISTICS_FLOATS * this.b.nSystems);
     const control = new Uint32Array(data, this.statisticsBytes, CONTROL_WORDS);
     const ns = this.b.nSystems;
+    const stress = new Float64Array(9 * ns);
     const stats: SystemStats = {
       potentialEnergy: new Float64Array(ns),
       kineticEnergy: new Float64Array(ns),
       temperature: new Float64Array(ns),
       maxForce: new Float64Array(ns),
       virial: new Float64Array(9 * ns),
+      stress,
     };
     for (let s = 0; s < ns; s++) {
       const o = STATISTICS_FLOATS * s;
@@ -85,7 +95,12 @@ export class GpuStatistics {
       stats.kineticEnergy[s] = f[o + 1]!;
       stats.temperature[s] = f[o + 2]!;
       stats.maxForce[s] = f[o + 3]!;
-      for (let c = 0; c < 9; c++) stats.virial[9 * s + c] = f[o + 4 + c]!;
+      const volume = this.volumes[s]!;
+      for (let c = 0; c < 9; c++) {
+        const w = f[o + 4 + c]!;
+        stats.virial[9 * s + c] = w;
+        stress[9 * s + c] = volume > 0 ? -w / volume : Number.NaN;
+      }
     }
     return { stats, control: control.slice() };
   }

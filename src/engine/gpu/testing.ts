@@ -133,7 +133,10 @@ export function expectForcesClose(actual: ArrayLike<number>, reference: ForceRes
   expectClose(actual, reference.forces, 1e-4, 1e-3, `${what} forces`);
 }
 
-/** Positions compared under the minimum image of each system's periodic axes (GPU positions are wrapped). */
+/**
+ * Positions compared up to lattice translations along each system's periodic axes (GPU positions
+ * are wrapped into the cell; restricted triclinic cells: c, then b, then a).
+ */
 export function expectPositionsClose(
   actual: ArrayLike<number>,
   batch: Batch,
@@ -142,13 +145,15 @@ export function expectPositionsClose(
 ): void {
   const delta = new Float64Array(3 * batch.nAtoms);
   for (let s = 0; s < batch.nSystems; s++) {
+    const cell = batch.cells.subarray(9 * s, 9 * s + 9);
     for (let i = batch.atomsPtr[s]!; i < batch.atomsPtr[s + 1]!; i++) {
-      for (let a = 0; a < 3; a++) {
-        const length = batch.cells[9 * s + 4 * a]!;
-        let d = actual[3 * i + a]! - batch.positions[3 * i + a]!;
-        if (batch.pbc[3 * s + a]) d -= length * Math.round(d / length);
-        delta[3 * i + a] = d;
+      const d = [0, 1, 2].map((a) => actual[3 * i + a]! - batch.positions[3 * i + a]!);
+      for (let a = 2; a >= 0; a--) {
+        if (!batch.pbc[3 * s + a]) continue;
+        const n = Math.round(d[a]! / cell[4 * a]!);
+        for (let c = 0; c < 3; c++) d[c]! -= n * cell[3 * a + c]!;
       }
+      delta.set(d, 3 * i);
     }
   }
   expectClose(delta, new Float64Array(delta.length), abs, 0, `${what} positions`);
