@@ -1,7 +1,7 @@
 /**
  * The `lj` melt on Dawn for Node (npm `webgpu`), for machines with a real GPU:
- *   node bench/dist/ljDawn.js <cells> <steps> [chunk]     (bundle: npm run bench:dawn-bundle)
- * DAWN_FLAGS (comma-separated) passes Dawn toggles to create(), e.g. 'enable-dawn-features=skip_validation'.
+ *   node dist-node/ljDawn.js <cells> <steps> [chunk]     (bundle: npm run build:node)
+ * DAWN_FLAGS (';'-separated) passes Dawn toggles to create(), e.g. 'enable-dawn-features=skip_validation'.
  * Prints one JSON line with the GpuMeltResult and atom-steps/s.
  */
 import { create, globals } from 'webgpu';

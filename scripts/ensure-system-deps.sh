@@ -3,6 +3,7 @@
 #   chromium       headless browser with software WebGPU (SwiftShader) for GPU and e2e tests
 #   lammps         independent reference for the potentials (lmp)
 #   python3-ase    independent reference for optimisers and file formats
+#   libvulkan1     Vulkan loader, so Dawn for Node (the CLI's dawn backend) can use Chromium's SwiftShader
 # Needs root (or passwordless sudo) and apt-get; otherwise it says exactly what to install.
 set -euo pipefail
 
@@ -10,6 +11,7 @@ missing=()
 [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || missing+=(chromium)
 command -v lmp >/dev/null 2>&1 || missing+=(lammps lammps-data)
 /usr/bin/python3 -c 'import ase' >/dev/null 2>&1 || missing+=(python3-ase)
+ldconfig -p 2>/dev/null | grep -q 'libvulkan.so.1 ' || missing+=(libvulkan1)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 echo "ensure-system-deps: installing ${missing[*]} with apt-get" >&2

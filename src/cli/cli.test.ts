@@ -155,3 +155,51 @@ describe('md-workbench (reference backend)', () => {
     expect(backend.stderr).toMatch(/unknown backend 'cuda'/);
   });
 });
+
+describe('md-workbench (Chromium backend)', () => {
+  it('eval on WebGPU in headless Chromium matches the f64 reference within DESIGN §3 tolerances', async () => {
+    const r = await md([
+      'eval',
+      join(dir, 'argon.extxyz'),
+      '--potential',
+      join(dir, 'lj.json'),
+      '--backend',
+      'chromium',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.backend).toBe('chromium');
+    const ref = lennardJonesReference(batch, argon);
+    expect(Math.abs(out.energy - ref.energy[0]!) / Math.abs(ref.energy[0]!)).toBeLessThan(1e-5);
+    for (let i = 0; i < batch.nAtoms; i++) {
+      for (let a = 0; a < 3; a++) {
+        const f = ref.forces[3 * i + a]!;
+        expect(Math.abs(out.forces[i][a] - f)).toBeLessThan(1e-4 + 1e-3 * Math.abs(f));
+      }
+    }
+    for (let k = 0; k < 9; k++) expect(Math.abs(out.virial[k] - ref.virial[k]!)).toBeLessThan(5e-4);
+  });
+});
+
+describe('md-workbench (Dawn backend on SwiftShader)', () => {
+  it('eval through Dawn for Node matches the f64 reference within DESIGN §3 tolerances', async () => {
+    // Chromium's software Vulkan driver stands in for a GPU (scripts/ensure-system-deps.sh installs the loader).
+    process.env.VK_ICD_FILENAMES ??= '/usr/lib/chromium/vk_swiftshader_icd.json';
+    const r = await md([
+      'eval',
+      join(dir, 'argon.extxyz'),
+      '--potential',
+      join(dir, 'lj.json'),
+      '--backend',
+      'dawn',
+      '--allow-software-dawn',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.backend).toBe('dawn');
+    const ref = lennardJonesReference(batch, argon);
+    expect(Math.abs(out.energy - ref.energy[0]!) / Math.abs(ref.energy[0]!)).toBeLessThan(1e-5);
+    const worst = Math.max(...out.forces.flat().map((f: number, k: number) => Math.abs(f - ref.forces[k]!)));
+    expect(worst).toBeLessThan(1e-4 + 1e-3 * Math.max(...Array.from(ref.forces, Math.abs)));
+  });
+});

@@ -13,9 +13,6 @@ import { ParseError } from '../io/parseError.ts';
 import { stageName } from '../io/spec.ts';
 import { writeExtXyz } from '../io/xyz.ts';
 import type { BackendName, CliBackend } from './backends/backend.ts';
-import { chromiumBackend } from './backends/chromium.ts';
-import { dawnBackend } from './backends/dawn.ts';
-import { referenceBackend } from './backends/reference.ts';
 import { batchFor, readEamTables, readPotential, readSpec, readStructure, UsageError } from './inputs.ts';
 import { ProgressBar } from './progress.ts';
 
@@ -35,10 +32,11 @@ options:
 
 /** Picks the backend: the one asked for, or the first that works. */
 async function openBackend(name: string, allowSoftware: boolean): Promise<CliBackend> {
+  // Backends load lazily: each pulls in heavy dependencies (Vite and Playwright, Dawn) of its own.
   const openers: Record<BackendName, () => Promise<CliBackend>> = {
-    dawn: () => dawnBackend({ allowSoftware }),
-    chromium: () => chromiumBackend(),
-    reference: async () => referenceBackend(),
+    dawn: async () => (await import('./backends/dawn.ts')).dawnBackend({ allowSoftware }),
+    chromium: async () => (await import('./backends/chromium.ts')).chromiumBackend(),
+    reference: async () => (await import('./backends/reference.ts')).referenceBackend(),
   };
   if (name !== 'auto') {
     const open = openers[name as BackendName];

@@ -38,6 +38,9 @@ export async function dawnBackend(options: { allowSoftware: boolean }): Promise<
   const { device, adapter } = await requestGpuDevice(gpu);
   const make = (batch: Batch, potential: PotentialSpec, skin: number, tables?: EamTabulation) =>
     createGpuEngine(device, batch, potential, { skin, ...(tables ? { tables } : {}) });
+  // Dawn for Node tears down its instance when the GPU object is garbage-collected, even while a device
+  // made from it is in use (a native crash): keep the instance reachable for the backend's lifetime.
+  const keepAlive = { gpu, probe };
   return {
     name: 'dawn',
     adapter: `Dawn: ${adapter}`,
@@ -59,6 +62,7 @@ export async function dawnBackend(options: { allowSoftware: boolean }): Promise<
     },
     async close() {
       device.destroy();
+      keepAlive.gpu = gpu;
     },
   };
 }
