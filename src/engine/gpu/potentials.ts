@@ -5,8 +5,7 @@
 import type { PotentialSpec } from '../../io/spec.ts';
 import type { EamTabulation } from '../potentials/eamTabulation.ts';
 import { createGpuEam } from './eam.ts';
-import { createGpuLennardJones } from './lennardJones.ts';
-import { createGpuMorse } from './morse.ts';
+import { createGpuLennardJones, createGpuMorse } from './pairPotential.ts';
 import type { GpuPotential, GpuPotentialContext } from './potential.ts';
 
 /** Cutoff of the potential, Å (EAM: the tables' cutoff, as LAMMPS's `cutmax`). */

@@ -28,6 +28,7 @@ import eamDensityWgsl from '../../../kernels/potentials/eam_density.wgsl?raw';
 import eamForceWgsl from '../../../kernels/potentials/eam_force.wgsl?raw';
 import lennardJonesWgsl from '../../../kernels/potentials/lennard_jones.wgsl?raw';
 import morseWgsl from '../../../kernels/potentials/morse.wgsl?raw';
+import pairSumWgsl from '../../../kernels/potentials/pair_sum.wgsl?raw';
 import statisticsBlocksWgsl from '../../../kernels/reduce/statistics_blocks.wgsl?raw';
 import statisticsSystemsWgsl from '../../../kernels/reduce/statistics_systems.wgsl?raw';
 import { BOLTZMANN_EV_PER_K } from '../units.ts';
@@ -53,8 +54,8 @@ const passes = {
   copySorted: [copySortedWgsl],
   buildVerlet: [buildVerletWgsl],
   // Potentials: compiled on demand by their GpuPotential (KernelSet.ensure).
-  lennardJones: [lennardJonesWgsl],
-  morse: [morseWgsl],
+  lennardJones: [lennardJonesWgsl, pairSumWgsl],
+  morse: [morseWgsl, pairSumWgsl],
   eamDensity: [eamCommonWgsl, eamDensityWgsl],
   eamForce: [eamCommonWgsl, eamForceWgsl],
   velocityVerletFirstHalf: [velocityVerletFirstHalfWgsl],
