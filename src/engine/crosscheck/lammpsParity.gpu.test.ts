@@ -106,8 +106,16 @@ describe('GPU vs LAMMPS: run 0 and 100 NVE steps on the parity structures', () =
         const ref = await commands.lammpsNve(toPlainBatch(batch), 0, lp, c.material.dt, NVE_STEPS);
         const moved = displacements(batch, ref.positions, batch.positions);
         expect(Math.max(...moved.map(Math.abs)), 'atoms moved').toBeGreaterThan(0.05);
+        const deviation = displacements(batch, end.positions, ref.positions);
+        const energyError =
+          Math.abs(stats.potentialEnergy[0]! - lammps.energy[0]!) / Math.abs(lammps.energy[0]!);
+        const forceError = Math.max(...atoms.forces.map((f, k) => Math.abs(f - lammps.forces[k]!)));
+        console.info(
+          `${c.name}: energy ${energyError.toExponential(1)} rel, forces ${forceError.toExponential(1)} eV/Å, ` +
+            `positions after ${NVE_STEPS} steps ${Math.max(...deviation.map(Math.abs)).toExponential(1)} Å`,
+        );
         expectClose(
-          displacements(batch, end.positions, ref.positions),
+          deviation,
           new Float64Array(3 * batch.nAtoms),
           1e-3,
           0,
