@@ -21,8 +21,10 @@ export interface Batch {
   /** Atomic numbers per atom, for colours and export (0 if unknown). */
   atomicNumbers: Int32Array;
   /**
-   * Cell per system, Å: three row vectors a, b, c (length 9·nSystems). This slice supports
-   * orthorhombic cells only: a = (Lx,0,0), b = (0,Ly,0), c = (0,0,Lz), origin at 0.
+   * Cell per system, Å: three row vectors a, b, c (length 9·nSystems), in LAMMPS's restricted
+   * triclinic form a = (lx,0,0), b = (xy,ly,0), c = (xz,yz,lz), origin at 0 (src/engine/cell.ts converts
+   * general cells). The reference neighbor list (reference/neighborList.ts) is the one part that still
+   * needs orthorhombic cells; the GPU list and every potential take any restricted cell.
    */
   cells: Float64Array;
   /** Periodicity per system and axis, 1 = periodic (length 3·nSystems). */
