@@ -7,7 +7,7 @@
  * need it, and the GPU is read only when a hook asks for data.
  */
 import type { StageSpec } from '../io/spec.ts';
-import { stageName } from '../io/spec.ts';
+import { isMinimizer, stageName } from '../io/spec.ts';
 import type { AtomState, EngineListener, RunEnd, SystemStats } from './api.ts';
 import type { Dynamics, Engine } from './gpu/types.ts';
 import { criteriaFromSpec, hooksFromSpec, logRecord, nanGuardHook } from './hooks/fromSpec.ts';
@@ -156,7 +156,7 @@ export class StageRunner<C> {
       if (this.position.stageStep === 0) {
         dynamics.reset();
         engine.resetStepCounters();
-        if (spec.kind === 'fire') await engine.zeroVelocities();
+        if (isMinimizer(spec)) await engine.zeroVelocities();
       }
       this.emit({ type: 'stage', stage: index, name: stageName(spec, index), step: this.position.step });
       await this.emitStageStartLog(index);
@@ -186,7 +186,7 @@ export class StageRunner<C> {
         await this.sendViewFrame(false);
         this.adaptChunk(last - first + 1, performance.now() - t0);
       }
-      if (spec.kind === 'fire') await engine.zeroVelocities();
+      if (isMinimizer(spec)) await engine.zeroVelocities();
     } finally {
       dynamics.destroy();
     }
@@ -211,7 +211,7 @@ export class StageRunner<C> {
   private advance(spec: StageSpec, steps: number): void {
     this.position.stageStep += steps;
     this.position.step += steps;
-    if (spec.kind !== 'fire') this.position.time += steps * spec.dt;
+    if (!isMinimizer(spec)) this.position.time += steps * spec.dt;
   }
 
   /** Runs one step split at the hook points where hooks fire, then checks convergence. */

@@ -209,7 +209,48 @@ export const FireStageSpec = z.strictObject({
   /** Largest displacement of a system in one step (norm over all its atoms), Å. */
   maxStep: quantity('Å', { gt: 0, le: 10 }).default(0.2),
 });
-export const StageSpec = z.discriminatedUnion('kind', [NveStageSpec, LangevinStageSpec, FireStageSpec]);
+/** Longest Nosé–Hoover chain the engines support (thermostats per system). */
+export const MAX_CHAIN_LENGTH = 10;
+/**
+ * Nosé–Hoover chain thermostat (Martyna–Tuckerman–Klein), LAMMPS `fix nvt temp T T τ tchain M`:
+ * time-reversible splitting, a half step of the chain around velocity Verlet, masses
+ * Q₁ = N_f·kB·T·τ², Q_k = kB·T·τ² with N_f = 3N.
+ */
+export const NoseHooverStageSpec = z.strictObject({
+  kind: z.literal('nose-hoover'),
+  ...stageCommon,
+  /** Target temperature, K. */
+  temperature: quantity('K', { gt: 0, le: 1e5 }),
+  /** Thermostat time constant τ (LAMMPS's Tdamp), fs. */
+  tau: quantity('fs', { gt: 0, le: 1e6 }).default(100),
+  /** Thermostats in the chain (LAMMPS's tchain), 1 = plain Nosé–Hoover. */
+  chainLength: quantity('', { int: true, ge: 1, le: MAX_CHAIN_LENGTH }).default(3),
+});
+/**
+ * FIRE2 minimiser (Guénolé et al. 2020, Algorithm 2): semi-implicit Euler, half-step back on
+ * P ≤ 0, initial delay, dt_min; mass-weighted like {@link FireStageSpec}. dt is the initial step.
+ */
+export const Fire2StageSpec = z.strictObject({
+  kind: z.literal('fire2'),
+  ...stageCommon,
+  /** Largest time step FIRE2 may grow to, fs. */
+  dtMax: quantity('fs', { gt: 0, le: 100 }).default(10),
+  /** Smallest time step: dt is not decreased below it, fs. */
+  dtMin: quantity('fs', { ge: 0, le: 100 }).default(0.02),
+  /** Largest displacement of a system in one step (norm over all its atoms), Å. */
+  maxStep: quantity('Å', { gt: 0, le: 10 }).default(0.2),
+  /** Positive-power steps before dt grows and α shrinks (N_delay). */
+  nDelay: quantity('steps', { int: true, ge: 0, le: 1e6 }).default(20),
+  /** Keep dt and α during the first nDelay steps even when P ≤ 0 (the paper's initialdelay). */
+  initialDelay: z.boolean().default(true),
+});
+export const StageSpec = z.discriminatedUnion('kind', [
+  NveStageSpec,
+  LangevinStageSpec,
+  FireStageSpec,
+  NoseHooverStageSpec,
+  Fire2StageSpec,
+]);
 export type StageSpec = z.infer<typeof StageSpec>;
 
 export const SPEC_VERSION = 1;
@@ -270,6 +311,11 @@ export function parseSpec(input: unknown): PipelineSpec {
   const r = safeParseSpec(input);
   if (!r.ok) throw new SpecError(r.issues);
   return r.spec;
+}
+
+/** Minimisers (FIRE, FIRE2): start and end at rest, and their steps do not advance simulated time. */
+export function isMinimizer(stage: Pick<StageSpec, 'kind'>): boolean {
+  return stage.kind === 'fire' || stage.kind === 'fire2';
 }
 
 /** Display name of a stage. */

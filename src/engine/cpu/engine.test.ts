@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { parseSpec } from '../../io/spec.ts';
 import type { EngineEvent } from '../api.ts';
 import { fireMinimize, nveStep } from '../reference/dynamics.ts';
+import { fire2Minimize } from '../reference/fire2.ts';
 import { lennardJonesReference } from '../reference/lennardJones.ts';
+import { initialNoseHooverChain, noseHooverStep } from '../reference/noseHoover.ts';
 import { StageRunner } from '../runner.ts';
 import { HostMemorySink } from '../sinks/hostMemory.ts';
 import { buildSystem } from '../structures/index.ts';
@@ -81,6 +83,90 @@ describe('CpuEngine through the stage runner', () => {
     const converged = events.find((e) => e.type === 'converged');
     expect(converged).toMatchObject({ step: ref.steps });
     expect(engine.readExact().forces.energy[0]).toBeCloseTo(ref.energy[0]!, 10);
+  });
+
+  it('runs the Nosé–Hoover chain exactly as the reference', async () => {
+    const stage = {
+      kind: 'nose-hoover',
+      steps: 20,
+      dt: 5,
+      temperature: 85,
+      tau: 50,
+      chainLength: 3,
+    } as const;
+    const spec = parseSpec({
+      version: 1,
+      system: { ...system, temperature: 40 },
+      potential: argon,
+      stages: [stage],
+    });
+    const batch = buildSystem(spec.system);
+    const engine = new CpuEngine(batch, spec.potential);
+    const runner = new StageRunner(
+      {
+        engine,
+        stages: spec.stages,
+        listener: () => {},
+        sink: new HostMemorySink(1),
+        viewFrameIntervalMs: 0,
+      },
+      batch.atomsPtr,
+    );
+    expect(await runner.run()).toBe('completed');
+    const force = (b: typeof batch) => lennardJonesReference(b, argon);
+    const chains = [initialNoseHooverChain(3)];
+    let f = force(batch);
+    for (let k = 0; k < 20; k++) f = noseHooverStep(batch, f, force, stage, chains);
+    const exact = engine.readExact();
+    for (let i = 0; i < batch.positions.length; i++) {
+      expect(exact.batch.positions[i]).toBeCloseTo(batch.positions[i]!, 12);
+      expect(exact.batch.velocities[i]).toBeCloseTo(batch.velocities[i]!, 14);
+    }
+  });
+
+  it('stops FIRE2 at the reference minimiser’s step and energy, from rest', async () => {
+    const stage = {
+      kind: 'fire2',
+      steps: 3000,
+      dt: 5,
+      dtMax: 20,
+      dtMin: 0.1,
+      maxStep: 0.2,
+      convergence: [{ kind: 'max-force', fmax: 0.01 }],
+    } as const;
+    // Velocities at 60 K in the spec: the runner starts the minimiser at rest.
+    const spec = parseSpec({
+      version: 1,
+      system: { ...system, temperature: 60 },
+      potential: argon,
+      stages: [stage],
+    });
+    const batch = buildSystem(spec.system);
+    const engine = new CpuEngine(batch, spec.potential);
+    const events: EngineEvent[] = [];
+    const runner = new StageRunner(
+      {
+        engine,
+        stages: spec.stages,
+        listener: (e) => events.push(e),
+        sink: new HostMemorySink(1),
+        viewFrameIntervalMs: 0,
+      },
+      batch.atomsPtr,
+    );
+    await runner.run();
+    batch.velocities.fill(0);
+    const ref = fire2Minimize(batch, (b) => lennardJonesReference(b, argon), {
+      ...stage,
+      nDelay: 20,
+      initialDelay: true,
+      fmax: 0.01,
+      maxSteps: 3000,
+    });
+    expect(ref.converged).toBe(true);
+    expect(events.find((e) => e.type === 'converged')).toMatchObject({ step: ref.steps });
+    expect(engine.readExact().forces.energy[0]).toBeCloseTo(ref.energy[0]!, 10);
+    expect(engine.readExact().batch.velocities.every((v) => v === 0)).toBe(true);
   });
 
   it('updates only systems with the stage’s status code', async () => {

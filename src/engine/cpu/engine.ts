@@ -20,7 +20,14 @@ import {
   nvePreUpdate,
 } from '../reference/dynamics.ts';
 import { evaluateReference } from '../reference/evaluate.ts';
+import { type Fire2State, fire2PreUpdate, initialFire2State } from '../reference/fire2.ts';
 import type { ForceResult } from '../reference/forceResult.ts';
+import {
+  initialNoseHooverChain,
+  type NoseHooverChain,
+  noseHooverPostUpdate,
+  noseHooverPreUpdate,
+} from '../reference/noseHoover.ts';
 import { kineticEnergyPerSystem, temperaturePerSystem } from '../reference/observables.ts';
 
 /** A command list of the CPU engine: work recorded now, run on submit. */
@@ -131,11 +138,16 @@ export class CpuEngine implements Engine<CpuCommands> {
     const advance = (code: number) => {
       for (let s = 0; s < this.nSystems; s++) if (this.status[s] === code) this.stepCounters[s]!++;
     };
-    let fire: FireState[] = [];
+    const fire: FireState[] = [];
+    const fire2: Fire2State[] = [];
+    const chains: NoseHooverChain[] = [];
     const reset = (systems?: readonly number[]) => {
-      if (stage.kind !== 'fire') return;
-      if (!systems) fire = Array.from({ length: this.nSystems }, () => initialFireState(stage.dt));
-      else for (const s of systems) fire[s] = initialFireState(stage.dt);
+      const list = systems ?? Array.from({ length: this.nSystems }, (_, s) => s);
+      for (const s of list) {
+        if (stage.kind === 'fire') fire[s] = initialFireState(stage.dt);
+        else if (stage.kind === 'fire2') fire2[s] = initialFire2State(stage.dt);
+        else if (stage.kind === 'nose-hoover') chains[s] = initialNoseHooverChain(stage.chainLength);
+      }
     };
     reset();
     return {
@@ -146,16 +158,21 @@ export class CpuEngine implements Engine<CpuCommands> {
           if (stage.kind === 'nve') nvePreUpdate(batch, forces(), stage.dt, active);
           else if (stage.kind === 'langevin')
             langevinPreUpdate(batch, forces(), stage, this.stepCounters, active);
+          else if (stage.kind === 'nose-hoover') noseHooverPreUpdate(batch, forces(), stage, chains, active);
+          else if (stage.kind === 'fire2') fire2PreUpdate(batch, forces(), stage, fire2, active);
           else firePreUpdate(batch, forces(), stage, fire, active);
         }),
       encodePostUpdate: (commands, code) =>
         commands.ops.push(() => {
-          if (stage.kind !== 'fire') halfKickPostUpdate(batch, forces(), stage.dt, maskOf(code));
+          if (stage.kind === 'nose-hoover')
+            noseHooverPostUpdate(batch, forces(), stage, chains, maskOf(code));
+          else if (stage.kind !== 'fire' && stage.kind !== 'fire2')
+            halfKickPostUpdate(batch, forces(), stage.dt, maskOf(code));
           advance(code);
         }),
       readTimeStep: async () =>
         Float64Array.from({ length: this.nSystems }, (_, s) =>
-          stage.kind === 'fire' ? fire[s]!.dt : stage.dt,
+          stage.kind === 'fire' ? fire[s]!.dt : stage.kind === 'fire2' ? fire2[s]!.dt : stage.dt,
         ),
       reset,
       destroy: () => {},

@@ -18,9 +18,11 @@ import {
   unpackXyz,
 } from './buffers.ts';
 import { GpuFire } from './fire.ts';
+import { GpuFire2 } from './fire2.ts';
 import { KernelSet, readBuffer, WORKGROUP_SIZE } from './kernels.ts';
 import { CONTROL_WORDS, reductionBlocks } from './layout.ts';
 import { cellGrids, GpuNeighborList, initialCapacity } from './neighborList.ts';
+import { GpuNoseHoover } from './noseHoover.ts';
 import type { GpuPotential } from './potential.ts';
 import { createGpuPotential, potentialCutoff } from './potentials.ts';
 import { ATOMS_PER_THREAD, type PassName } from './shaders.ts';
@@ -46,6 +48,13 @@ const ALL_PASSES: readonly PassName[] = [
   'fireKick',
   'fireStepLimit',
   'fireDrift',
+  'noseHooverKinetic',
+  'noseHooverChain',
+  'noseHooverScaleKickDrift',
+  'noseHooverScale',
+  'fire2Power',
+  'fire2Adapt',
+  'fire2Update',
   'statisticsBlocks',
   'statisticsSystems',
 ];
@@ -217,6 +226,10 @@ export class WebGpuEngine implements GpuEngine {
         return new GpuVerletDynamics(this.kernels, this.b, stage);
       case 'fire':
         return new GpuFire(this.kernels, this.b, stage);
+      case 'nose-hoover':
+        return new GpuNoseHoover(this.kernels, this.b, stage);
+      case 'fire2':
+        return new GpuFire2(this.kernels, this.b, stage);
     }
   }
 

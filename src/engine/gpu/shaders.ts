@@ -11,8 +11,17 @@ import fireDriftWgsl from '../../../kernels/integrators/fire_drift.wgsl?raw';
 import fireKickWgsl from '../../../kernels/integrators/fire_kick.wgsl?raw';
 import firePowerWgsl from '../../../kernels/integrators/fire_power.wgsl?raw';
 import fireStepLimitWgsl from '../../../kernels/integrators/fire_step_limit.wgsl?raw';
+import fire2AdaptWgsl from '../../../kernels/integrators/fire2_adapt.wgsl?raw';
+import fire2PowerWgsl from '../../../kernels/integrators/fire2_power.wgsl?raw';
+import fire2StateWgsl from '../../../kernels/integrators/fire2_state.wgsl?raw';
+import fire2UpdateWgsl from '../../../kernels/integrators/fire2_update.wgsl?raw';
 import halfKickWgsl from '../../../kernels/integrators/half_kick.wgsl?raw';
 import langevinBaoabWgsl from '../../../kernels/integrators/langevin_baoab.wgsl?raw';
+import noseHooverChainWgsl from '../../../kernels/integrators/nose_hoover_chain.wgsl?raw';
+import noseHooverKineticWgsl from '../../../kernels/integrators/nose_hoover_kinetic.wgsl?raw';
+import noseHooverScaleWgsl from '../../../kernels/integrators/nose_hoover_scale.wgsl?raw';
+import noseHooverScaleKickDriftWgsl from '../../../kernels/integrators/nose_hoover_scale_kick_drift.wgsl?raw';
+import noseHooverStateWgsl from '../../../kernels/integrators/nose_hoover_state.wgsl?raw';
 import velocityVerletFirstHalfWgsl from '../../../kernels/integrators/velocity_verlet_first_half.wgsl?raw';
 import assignCellsWgsl from '../../../kernels/neighbor/assign_cells.wgsl?raw';
 import buildVerletWgsl from '../../../kernels/neighbor/build_verlet.wgsl?raw';
@@ -31,6 +40,7 @@ import morseWgsl from '../../../kernels/potentials/morse.wgsl?raw';
 import pairSumWgsl from '../../../kernels/potentials/pair_sum.wgsl?raw';
 import statisticsBlocksWgsl from '../../../kernels/reduce/statistics_blocks.wgsl?raw';
 import statisticsSystemsWgsl from '../../../kernels/reduce/statistics_systems.wgsl?raw';
+import { MAX_CHAIN_LENGTH } from '../../io/spec.ts';
 import { BOLTZMANN_EV_PER_K } from '../units.ts';
 
 /** Atoms each thread of a reduction block handles: a block is WORKGROUP_SIZE × this many atoms. */
@@ -41,6 +51,9 @@ const prelude = [
   `const ATOMS_PER_THREAD: u32 = ${ATOMS_PER_THREAD}u;`,
   '',
 ].join('\n');
+
+/** The Nosé–Hoover chain structs, sized by the spec's longest chain. */
+const noseHooverState = `const MAX_CHAIN_LENGTH: u32 = ${MAX_CHAIN_LENGTH}u;\n${noseHooverStateWgsl}`;
 
 /** Kernel passes by name; the name is also the label of the module and pipeline. */
 const passes = {
@@ -66,6 +79,13 @@ const passes = {
   fireKick: [fireKickWgsl],
   fireStepLimit: [fireStepLimitWgsl],
   fireDrift: [fireDriftWgsl],
+  noseHooverKinetic: [noseHooverKineticWgsl],
+  noseHooverChain: [noseHooverState, noseHooverChainWgsl],
+  noseHooverScaleKickDrift: [noseHooverState, noseHooverScaleKickDriftWgsl],
+  noseHooverScale: [noseHooverState, noseHooverScaleWgsl],
+  fire2Power: [fire2PowerWgsl],
+  fire2Adapt: [fire2StateWgsl, fire2AdaptWgsl],
+  fire2Update: [fire2StateWgsl, fire2UpdateWgsl],
   statisticsBlocks: [statisticsBlocksWgsl],
   statisticsSystems: [statisticsSystemsWgsl],
 } as const;

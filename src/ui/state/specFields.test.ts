@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { argonVoidSpec } from '../../io/examples.ts';
+import type { PipelineSpecInput } from '../../io/spec.ts';
 import { parseNumberInput, pathKey, setAt, stageFields, validateDraft } from './specFields.ts';
 import { createSpecStore } from './specStore.ts';
 
@@ -19,6 +20,35 @@ describe('stageFields', () => {
     expect(nvt['stages[1].temperature']).toBe('K');
     expect(nvt['stages[1].friction']).toBe('1/fs');
     expect((fields[2] ?? []).map((f) => f.key)).toEqual(['stages[2].steps', 'stages[2].dt']);
+  });
+
+  it('lists the Nosé–Hoover and FIRE2 parameters with their units', () => {
+    const draft: PipelineSpecInput = {
+      ...argonVoidSpec,
+      stages: [
+        { kind: 'nose-hoover', steps: 100, dt: 5, temperature: 85, tau: 100, chainLength: 3 },
+        { kind: 'fire2', steps: 100, dt: 5, dtMax: 10, dtMin: 0.02, maxStep: 0.2, nDelay: 20 },
+      ],
+    };
+    const [nhc, fire2] = stageFields(draft).map((fs) =>
+      Object.fromEntries(fs.map((f) => [f.key, [f.unit, f.value, f.integer]])),
+    );
+    expect(nhc).toEqual({
+      'stages[0].steps': ['', 100, true],
+      'stages[0].dt': ['fs', 5, false],
+      'stages[0].temperature': ['K', 85, false],
+      'stages[0].tau': ['fs', 100, false],
+      'stages[0].chainLength': ['', 3, true],
+    });
+    expect(fire2).toEqual({
+      'stages[1].steps': ['', 100, true],
+      'stages[1].dt': ['fs', 5, false],
+      'stages[1].dtMax': ['fs', 10, false],
+      'stages[1].dtMin': ['fs', 0.02, false],
+      'stages[1].maxStep': ['Å', 0.2, false],
+      'stages[1].nDelay': ['', 20, true],
+    });
+    expect(validateDraft(draft).ok).toBe(true);
   });
 
   it('writes paths as spec issues do', () => {

@@ -4,9 +4,11 @@
  */
 import { z } from 'zod';
 import {
+  Fire2StageSpec,
   FireStageSpec,
   LangevinStageSpec,
   MaxForceCriterion,
+  NoseHooverStageSpec,
   NveStageSpec,
   type PipelineSpecInput,
   type SpecIssue,
@@ -86,6 +88,56 @@ const fieldsByKind: Record<string, FieldDef[]> = {
       label: 'maxStep',
       title: 'Largest displacement of a system in one step',
       schema: FireStageSpec.shape.maxStep,
+    },
+  ],
+  'nose-hoover': [
+    ...commonFields,
+    {
+      name: 'temperature',
+      label: 'T',
+      title: 'Target temperature',
+      schema: NoseHooverStageSpec.shape.temperature,
+    },
+    {
+      name: 'tau',
+      label: 'τ',
+      title: 'Thermostat time constant (LAMMPS Tdamp)',
+      schema: NoseHooverStageSpec.shape.tau,
+    },
+    {
+      name: 'chainLength',
+      label: 'chain',
+      title: 'Thermostats in the Nosé–Hoover chain',
+      schema: NoseHooverStageSpec.shape.chainLength,
+      integer: true,
+    },
+  ],
+  fire2: [
+    ...commonFields,
+    {
+      name: 'dtMax',
+      label: 'dtMax',
+      title: 'Largest time step FIRE2 may grow to',
+      schema: Fire2StageSpec.shape.dtMax,
+    },
+    {
+      name: 'dtMin',
+      label: 'dtMin',
+      title: 'Smallest time step: FIRE2 does not decrease dt below it',
+      schema: Fire2StageSpec.shape.dtMin,
+    },
+    {
+      name: 'maxStep',
+      label: 'maxStep',
+      title: 'Largest displacement of a system in one step',
+      schema: Fire2StageSpec.shape.maxStep,
+    },
+    {
+      name: 'nDelay',
+      label: 'Ndelay',
+      title: 'Positive-power steps before the time step grows',
+      schema: Fire2StageSpec.shape.nDelay,
+      integer: true,
     },
   ],
 };
