@@ -4,20 +4,20 @@ import type { Batch } from '../batch.ts';
 import { cloneBatch } from '../batch.ts';
 import { type FireState, fireStep, initialFireState, langevinStep, nveStep } from '../reference/dynamics.ts';
 import { type ForceResult, lennardJonesReference } from '../reference/lennardJones.ts';
-import { createGpuEngine, type WebGpuEngine } from './engine.ts';
 import {
   ARGON,
   argonFcc,
   concatenateBatches,
   expectClose,
-  expectForcesClose,
   expectPositionsClose,
+  expectStateClose,
+  runSteps,
+  startArgonEngine,
   testDevice,
   withErrorScopes,
   withNullAtoms,
   withVelocities,
 } from './testing.ts';
-import type { GpuDynamics } from './types.ts';
 
 let device: GPUDevice;
 beforeAll(async () => {
@@ -26,42 +26,6 @@ beforeAll(async () => {
 afterAll(() => device.destroy());
 
 const forceFn = (b: Batch): ForceResult => lennardJonesReference(b, ARGON);
-
-/** An engine with forces evaluated once (as the runner does before the first step). */
-async function startEngine(batch: Batch, status?: Int32Array): Promise<WebGpuEngine> {
-  const engine = await createGpuEngine(device, batch, ARGON, { skin: 1 });
-  engine.writeStatus(status ?? new Int32Array(batch.nSystems));
-  engine.resetStepCounters();
-  const encoder = device.createCommandEncoder();
-  engine.encodeCompute(encoder);
-  device.queue.submit([encoder.finish()]);
-  return engine;
-}
-
-/** `n` steps in one encoder, as the stage runner encodes a chunk. */
-function runSteps(engine: WebGpuEngine, dynamics: GpuDynamics, code: number, n: number): void {
-  const encoder = device.createCommandEncoder();
-  for (let k = 0; k < n; k++) {
-    dynamics.encodePreUpdate(encoder, code);
-    engine.encodeCompute(encoder);
-    dynamics.encodePostUpdate(encoder, code);
-  }
-  device.queue.submit([encoder.finish()]);
-}
-
-/** Positions within `dx` Å, velocities within 1e-6 Å/fs + 1e-3 relative, forces within DESIGN §3. */
-async function expectStateClose(
-  engine: WebGpuEngine,
-  ref: Batch,
-  forces: ForceResult,
-  dx: number,
-  what: string,
-) {
-  const atoms = await engine.readAtoms();
-  expectPositionsClose(atoms.positions, ref, dx, what);
-  expectClose(atoms.velocities, ref.velocities, 1e-6, 1e-3, `${what} velocities`);
-  expectForcesClose(atoms.forces, forces, what);
-}
 
 /** A jittered argon crystal at 60 K with some NULL atoms (integrated, force-free). */
 function testBatch(seed: number): Batch {
@@ -72,7 +36,7 @@ describe('GPU dynamics vs the reference integrators', () => {
   test('NVE (velocity Verlet): 1 step, then 20', async () => {
     const batch = testBatch(21);
     await withErrorScopes(device, async () => {
-      const engine = await startEngine(batch);
+      const engine = await startArgonEngine(device, batch);
       const nve = engine.createDynamics(StageSpec.parse({ kind: 'nve', steps: 20, dt: 5 }));
       const ref = cloneBatch(batch);
       let forces = forceFn(ref);
@@ -101,7 +65,7 @@ describe('GPU dynamics vs the reference integrators', () => {
     });
     const params = { dt: 5, temperature: 85, friction: 0.01, seed: 7 };
     await withErrorScopes(device, async () => {
-      const engine = await startEngine(batch);
+      const engine = await startArgonEngine(device, batch);
       const langevin = engine.createDynamics(stage);
       const ref = cloneBatch(batch);
       let forces = forceFn(ref);
@@ -120,7 +84,7 @@ describe('GPU dynamics vs the reference integrators', () => {
     const batch = withNullAtoms(argonFcc(4, 0.25, 0, 23), 41, 2);
     const p = { dtMax: 20, maxStep: 0.2 };
     await withErrorScopes(device, async () => {
-      const engine = await startEngine(batch);
+      const engine = await startArgonEngine(device, batch);
       const fire = engine.createDynamics(StageSpec.parse({ kind: 'fire', steps: 20, dt: 5, ...p }));
       const ref = cloneBatch(batch);
       const state: FireState[] = [initialFireState(5)];
@@ -145,7 +109,7 @@ describe('GPU dynamics vs the reference integrators', () => {
     const b = withVelocities(argonFcc(4, 0.2, 0, 25), 40, 25);
     const batch = concatenateBatches([a, b]);
     await withErrorScopes(device, async () => {
-      const engine = await startEngine(batch, Int32Array.of(0, 1));
+      const engine = await startArgonEngine(device, batch, Int32Array.of(0, 1));
       const initial = await engine.readAtoms();
       const nve = engine.createDynamics(StageSpec.parse({ kind: 'nve', steps: 5, dt: 5 }));
       const fire = engine.createDynamics(StageSpec.parse({ kind: 'fire', steps: 5, dt: 5 }));

@@ -4,21 +4,21 @@ import type { Batch } from '../batch.ts';
 import { cloneBatch } from '../batch.ts';
 import { type Fire2Params, type Fire2State, fire2Step, initialFire2State } from '../reference/fire2.ts';
 import { type ForceResult, lennardJonesReference } from '../reference/lennardJones.ts';
-import { createGpuEngine, type WebGpuEngine } from './engine.ts';
 import type { GpuFire2 } from './fire2.ts';
 import {
   ARGON,
   argonFcc,
   concatenateBatches,
   expectClose,
-  expectForcesClose,
   expectPositionsClose,
+  expectStateClose,
+  runSteps,
+  startArgonEngine,
   testDevice,
   withErrorScopes,
   withNullAtoms,
   withVelocities,
 } from './testing.ts';
-import type { GpuDynamics } from './types.ts';
 
 let device: GPUDevice;
 beforeAll(async () => {
@@ -27,40 +27,6 @@ beforeAll(async () => {
 afterAll(() => device.destroy());
 
 const forceFn = (b: Batch): ForceResult => lennardJonesReference(b, ARGON);
-
-async function startEngine(batch: Batch, status?: Int32Array): Promise<WebGpuEngine> {
-  const engine = await createGpuEngine(device, batch, ARGON, { skin: 1 });
-  engine.writeStatus(status ?? new Int32Array(batch.nSystems));
-  engine.resetStepCounters();
-  const encoder = device.createCommandEncoder();
-  engine.encodeCompute(encoder);
-  device.queue.submit([encoder.finish()]);
-  return engine;
-}
-
-/** `n` FIRE2 steps (the whole update is the pre-update, then the forces). */
-function runSteps(engine: WebGpuEngine, dynamics: GpuDynamics, code: number, n: number): void {
-  const encoder = device.createCommandEncoder();
-  for (let k = 0; k < n; k++) {
-    dynamics.encodePreUpdate(encoder, code);
-    engine.encodeCompute(encoder);
-    dynamics.encodePostUpdate(encoder, code);
-  }
-  device.queue.submit([encoder.finish()]);
-}
-
-async function expectStateClose(
-  engine: WebGpuEngine,
-  ref: Batch,
-  forces: ForceResult,
-  dx: number,
-  what: string,
-) {
-  const atoms = await engine.readAtoms();
-  expectPositionsClose(atoms.positions, ref, dx, what);
-  expectClose(atoms.velocities, ref.velocities, 1e-6, 1e-3, `${what} velocities`);
-  expectForcesClose(atoms.forces, forces, what);
-}
 
 async function expectFire2StateClose(fire2: GpuFire2, state: Fire2State[], what: string) {
   const gpu = await fire2.readState();
@@ -77,7 +43,7 @@ describe('GPU FIRE2 vs the f64 reference', () => {
     const batch = withNullAtoms(withVelocities(argonFcc(4, 0.25, 0, 41), 30, 41), 41, 2);
     const p: Fire2Params = { dtMax: 20, dtMin: 0.5, maxStep: 0.2, nDelay: 3, initialDelay: true };
     await withErrorScopes(device, async () => {
-      const engine = await startEngine(batch);
+      const engine = await startArgonEngine(device, batch);
       const fire2 = engine.createDynamics(
         StageSpec.parse({ kind: 'fire2', steps: 35, dt: 5, ...p }),
       ) as GpuFire2;
@@ -114,7 +80,7 @@ describe('GPU FIRE2 vs the f64 reference', () => {
     const batch = concatenateBatches([a, b]);
     const p: Fire2Params = { dtMax: 20, dtMin: 0.02, maxStep: 0.2, nDelay: 2, initialDelay: false };
     await withErrorScopes(device, async () => {
-      const engine = await startEngine(batch, Int32Array.of(1, 2));
+      const engine = await startArgonEngine(device, batch, Int32Array.of(1, 2));
       const fire2 = engine.createDynamics(
         StageSpec.parse({ kind: 'fire2', steps: 9, dt: 4, ...p }),
       ) as GpuFire2;

@@ -9,21 +9,20 @@ import {
   type NoseHooverParams,
   noseHooverStep,
 } from '../reference/noseHoover.ts';
-import { createGpuEngine, type WebGpuEngine } from './engine.ts';
 import type { GpuNoseHoover } from './noseHoover.ts';
 import {
   ARGON,
   argonFcc,
   concatenateBatches,
   expectClose,
-  expectForcesClose,
-  expectPositionsClose,
+  expectStateClose,
+  runSteps,
+  startArgonEngine,
   testDevice,
   withErrorScopes,
   withNullAtoms,
   withVelocities,
 } from './testing.ts';
-import type { GpuDynamics } from './types.ts';
 
 let device: GPUDevice;
 beforeAll(async () => {
@@ -32,39 +31,6 @@ beforeAll(async () => {
 afterAll(() => device.destroy());
 
 const forceFn = (b: Batch): ForceResult => lennardJonesReference(b, ARGON);
-
-async function startEngine(batch: Batch, status?: Int32Array): Promise<WebGpuEngine> {
-  const engine = await createGpuEngine(device, batch, ARGON, { skin: 1 });
-  engine.writeStatus(status ?? new Int32Array(batch.nSystems));
-  engine.resetStepCounters();
-  const encoder = device.createCommandEncoder();
-  engine.encodeCompute(encoder);
-  device.queue.submit([encoder.finish()]);
-  return engine;
-}
-
-function runSteps(engine: WebGpuEngine, dynamics: GpuDynamics, code: number, n: number): void {
-  const encoder = device.createCommandEncoder();
-  for (let k = 0; k < n; k++) {
-    dynamics.encodePreUpdate(encoder, code);
-    engine.encodeCompute(encoder);
-    dynamics.encodePostUpdate(encoder, code);
-  }
-  device.queue.submit([encoder.finish()]);
-}
-
-async function expectStateClose(
-  engine: WebGpuEngine,
-  ref: Batch,
-  forces: ForceResult,
-  dx: number,
-  what: string,
-) {
-  const atoms = await engine.readAtoms();
-  expectPositionsClose(atoms.positions, ref, dx, what);
-  expectClose(atoms.velocities, ref.velocities, 1e-6, 1e-3, `${what} velocities`);
-  expectForcesClose(atoms.forces, forces, what);
-}
 
 async function expectChainsClose(nhc: GpuNoseHoover, chains: NoseHooverChain[], what: string) {
   const gpu = await nhc.readChains();
@@ -80,7 +46,7 @@ describe('GPU Nosé–Hoover chain vs the f64 reference', () => {
     const batch = withNullAtoms(withVelocities(argonFcc(4, 0.15, 0, 31), 60, 31), 37, 5);
     const p: NoseHooverParams = { dt: 5, temperature: 85, tau: 40, chainLength: 3 };
     await withErrorScopes(device, async () => {
-      const engine = await startEngine(batch);
+      const engine = await startArgonEngine(device, batch);
       const nhc = engine.createDynamics(
         StageSpec.parse({ kind: 'nose-hoover', steps: 20, ...p }),
       ) as GpuNoseHoover;
@@ -112,7 +78,7 @@ describe('GPU Nosé–Hoover chain vs the f64 reference', () => {
     const batch = concatenateBatches([a, b]);
     const p: NoseHooverParams = { dt: 5, temperature: 85, tau: 40, chainLength: 2 };
     await withErrorScopes(device, async () => {
-      const engine = await startEngine(batch, Int32Array.of(3, 3));
+      const engine = await startArgonEngine(device, batch, Int32Array.of(3, 3));
       const nhc = engine.createDynamics(
         StageSpec.parse({ kind: 'nose-hoover', steps: 5, ...p }),
       ) as GpuNoseHoover;

@@ -15,6 +15,8 @@ import {
   randomPositions,
   setMaxwellBoltzmann,
 } from '../structures/index.ts';
+import { createGpuEngine, type WebGpuEngine } from './engine.ts';
+import type { GpuDynamics } from './types.ts';
 
 /** Argon, shifted at 8.5 Å. */
 export const ARGON: LennardJonesSpec = {
@@ -165,4 +167,44 @@ export function batchAt(batch: Batch, positions: ArrayLike<number>, velocities?:
   b.positions = Float64Array.from(positions);
   if (velocities) b.velocities = Float64Array.from(velocities);
   return b;
+}
+
+/** An argon LJ engine with forces evaluated once (as the runner does before the first step). */
+export async function startArgonEngine(
+  device: GPUDevice,
+  batch: Batch,
+  status?: Int32Array,
+): Promise<WebGpuEngine> {
+  const engine = await createGpuEngine(device, batch, ARGON, { skin: 1 });
+  engine.writeStatus(status ?? new Int32Array(batch.nSystems));
+  engine.resetStepCounters();
+  const encoder = device.createCommandEncoder();
+  engine.encodeCompute(encoder);
+  device.queue.submit([encoder.finish()]);
+  return engine;
+}
+
+/** `n` steps of `dynamics` in one encoder, as the stage runner encodes a chunk. */
+export function runSteps(engine: WebGpuEngine, dynamics: GpuDynamics, code: number, n: number): void {
+  const encoder = engine.device.createCommandEncoder();
+  for (let k = 0; k < n; k++) {
+    dynamics.encodePreUpdate(encoder, code);
+    engine.encodeCompute(encoder);
+    dynamics.encodePostUpdate(encoder, code);
+  }
+  engine.device.queue.submit([encoder.finish()]);
+}
+
+/** Positions within `dx` Å, velocities within 1e-6 Å/fs + 1e-3 relative, forces within DESIGN §3. */
+export async function expectStateClose(
+  engine: WebGpuEngine,
+  ref: Batch,
+  forces: ForceResult,
+  dx: number,
+  what: string,
+): Promise<void> {
+  const atoms = await engine.readAtoms();
+  expectPositionsClose(atoms.positions, ref, dx, what);
+  expectClose(atoms.velocities, ref.velocities, 1e-6, 1e-3, `${what} velocities`);
+  expectForcesClose(atoms.forces, forces, what);
 }
