@@ -9,11 +9,10 @@ import { parseSpec } from '../io/spec.ts';
 import type { EngineEvent, LogRecord } from './api.ts';
 import type { Batch } from './batch.ts';
 import { requestGpuDevice } from './device.ts';
+import { runOn } from './evaluate.ts';
 import { createGpuEngine } from './gpu/engine.ts';
 import { fire2Minimize } from './reference/fire2.ts';
 import { lennardJonesReference } from './reference/lennardJones.ts';
-import { StageRunner } from './runner.ts';
-import { HostMemorySink } from './sinks/hostMemory.ts';
 import { buildSystem } from './structures/index.ts';
 
 const argon = { kind: 'lennard-jones', epsilon: 0.0104, sigma: 3.4, cutoff: 8.5 } as const;
@@ -31,17 +30,7 @@ async function runSpec(
   const spec = parseSpec(input);
   const engine = await createGpuEngine(device, batch, spec.potential, { skin: spec.neighbor.skin });
   const events: EngineEvent[] = [];
-  const runner = new StageRunner(
-    {
-      engine,
-      stages: spec.stages,
-      listener: (e) => events.push(e),
-      sink: new HostMemorySink(10),
-      viewFrameIntervalMs: 0,
-    },
-    batch.atomsPtr,
-  );
-  const end = await runner.run();
+  const { end } = await runOn(engine, spec.stages, batch.atomsPtr, (e) => events.push(e));
   engine.destroy();
   expect(end).toBe('completed');
   return { logs: events.flatMap((e) => (e.type === 'log' ? [e.record] : [])), events };

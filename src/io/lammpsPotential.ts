@@ -181,8 +181,17 @@ function readPairTables(reader: LineReader, elements: readonly string[], nr: num
   return z2r;
 }
 
-/** Reads a DYNAMO setfl file (LAMMPS `pair_style eam/alloy`). */
-export function parseSetfl(text: string, file: string): SetflFile {
+/**
+ * Reads the layout setfl and eam/fs files share: three comment lines, the element line, the grid, then
+ * per element a header, F(ρ) and its density table(s), then the pair tables. `densitiesPerElement`
+ * reads an element's density tables (one for setfl, one per element for eam/fs).
+ */
+function parseMultiElement<F extends 'setfl' | 'eam/fs'>(
+  text: string,
+  file: string,
+  format: F,
+  densitiesPerElement: (reader: LineReader, el: string, elements: string[], nr: number) => Float64Array[],
+) {
   const reader = new LineReader(text, file);
   const comments = [
     reader.next('comment line 1'),
@@ -197,34 +206,25 @@ export function parseSetfl(text: string, file: string): SetflFile {
   for (const el of elements) {
     headers.push(readElementHeader(reader, el));
     frho.push(reader.reals(grid.nrho, `F(ρ) of ${el}`));
-    rhor.push(reader.reals(grid.nr, `ρ(r) of ${el}`));
+    rhor.push(...densitiesPerElement(reader, el, elements, grid.nr));
   }
   const z2r = readPairTables(reader, elements, grid.nr);
   expectEnd(reader);
-  return { format: 'setfl', file, comments, elements, headers, ...grid, frho, rhor, z2r };
+  return { format, file, comments, elements, headers, ...grid, frho, rhor, z2r };
+}
+
+/** Reads a DYNAMO setfl file (LAMMPS `pair_style eam/alloy`). */
+export function parseSetfl(text: string, file: string): SetflFile {
+  return parseMultiElement(text, file, 'setfl', (reader, el, _elements, nr) => [
+    reader.reals(nr, `ρ(r) of ${el}`),
+  ]);
 }
 
 /** Reads a Finnis–Sinclair file (LAMMPS `pair_style eam/fs`). */
 export function parseEamFs(text: string, file: string): EamFsFile {
-  const reader = new LineReader(text, file);
-  const comments = [
-    reader.next('comment line 1'),
-    reader.next('comment line 2'),
-    reader.next('comment line 3'),
-  ];
-  const elements = readElementsLine(reader);
-  const grid = readGrid(reader);
-  const headers: EamElementHeader[] = [];
-  const frho: Float64Array[] = [];
-  const rhor: Float64Array[] = [];
-  for (const el of elements) {
-    headers.push(readElementHeader(reader, el));
-    frho.push(reader.reals(grid.nrho, `F(ρ) of ${el}`));
-    for (const other of elements) rhor.push(reader.reals(grid.nr, `ρ(r) of ${el} listed for ${other}`));
-  }
-  const z2r = readPairTables(reader, elements, grid.nr);
-  expectEnd(reader);
-  return { format: 'eam/fs', file, comments, elements, headers, ...grid, frho, rhor, z2r };
+  return parseMultiElement(text, file, 'eam/fs', (reader, el, elements, nr) =>
+    elements.map((other) => reader.reals(nr, `ρ(r) of ${el} listed for ${other}`)),
+  );
 }
 
 /** The file format each LAMMPS EAM pair style reads. */

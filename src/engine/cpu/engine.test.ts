@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { parseSpec } from '../../io/spec.ts';
 import type { EngineEvent } from '../api.ts';
+import { runOn } from '../evaluate.ts';
 import { fireMinimize, nveStep } from '../reference/dynamics.ts';
 import { fire2Minimize } from '../reference/fire2.ts';
 import { lennardJonesReference } from '../reference/lennardJones.ts';
 import { initialNoseHooverChain, noseHooverStep } from '../reference/noseHoover.ts';
-import { StageRunner } from '../runner.ts';
-import { HostMemorySink } from '../sinks/hostMemory.ts';
 import { buildSystem } from '../structures/index.ts';
 import { CpuEngine } from './engine.ts';
 
@@ -31,17 +30,7 @@ describe('CpuEngine through the stage runner', () => {
     });
     const batch = buildSystem(spec.system);
     const engine = new CpuEngine(batch, spec.potential);
-    const runner = new StageRunner(
-      {
-        engine,
-        stages: spec.stages,
-        listener: () => {},
-        sink: new HostMemorySink(1),
-        viewFrameIntervalMs: 0,
-      },
-      batch.atomsPtr,
-    );
-    expect(await runner.run()).toBe('completed');
+    expect((await runOn(engine, spec.stages, batch.atomsPtr, () => {})).end).toBe('completed');
 
     const force = (b: typeof batch) => lennardJonesReference(b, argon);
     let f = force(batch);
@@ -64,17 +53,7 @@ describe('CpuEngine through the stage runner', () => {
     const batch = buildSystem(spec.system);
     const engine = new CpuEngine(batch, spec.potential);
     const events: EngineEvent[] = [];
-    const runner = new StageRunner(
-      {
-        engine,
-        stages: spec.stages,
-        listener: (e) => events.push(e),
-        sink: new HostMemorySink(1),
-        viewFrameIntervalMs: 0,
-      },
-      batch.atomsPtr,
-    );
-    await runner.run();
+    await runOn(engine, spec.stages, batch.atomsPtr, (e) => events.push(e));
     const ref = fireMinimize(batch, (b) => lennardJonesReference(b, argon), {
       ...stage,
       fmax: 0.01,
@@ -102,17 +81,7 @@ describe('CpuEngine through the stage runner', () => {
     });
     const batch = buildSystem(spec.system);
     const engine = new CpuEngine(batch, spec.potential);
-    const runner = new StageRunner(
-      {
-        engine,
-        stages: spec.stages,
-        listener: () => {},
-        sink: new HostMemorySink(1),
-        viewFrameIntervalMs: 0,
-      },
-      batch.atomsPtr,
-    );
-    expect(await runner.run()).toBe('completed');
+    expect((await runOn(engine, spec.stages, batch.atomsPtr, () => {})).end).toBe('completed');
     const force = (b: typeof batch) => lennardJonesReference(b, argon);
     const chains = [initialNoseHooverChain(3)];
     let f = force(batch);
@@ -144,17 +113,7 @@ describe('CpuEngine through the stage runner', () => {
     const batch = buildSystem(spec.system);
     const engine = new CpuEngine(batch, spec.potential);
     const events: EngineEvent[] = [];
-    const runner = new StageRunner(
-      {
-        engine,
-        stages: spec.stages,
-        listener: (e) => events.push(e),
-        sink: new HostMemorySink(1),
-        viewFrameIntervalMs: 0,
-      },
-      batch.atomsPtr,
-    );
-    await runner.run();
+    await runOn(engine, spec.stages, batch.atomsPtr, (e) => events.push(e));
     batch.velocities.fill(0);
     const ref = fire2Minimize(batch, (b) => lennardJonesReference(b, argon), {
       ...stage,
