@@ -4,7 +4,9 @@
 //
 // Per-atom buffers (structure of arrays, one row per atom, batch-wide atom index i):
 //   positions:  vec4f, xyz Å; w = potential type as f32 (−1 marks a NULL atom).
-//   velocities: vec4f, xyz Å/fs; w = ACCELERATION_PER_FORCE_OVER_MASS / mass, Å/fs² per eV/Å.
+//   velocities: vec4f, xyz Å/fs; w = ACCELERATION_PER_FORCE_OVER_MASS / mass, Å/fs² per eV/Å; w = 0
+//               marks a frozen atom (infinite mass, velocity 0; see integrators/constrain_forces.wgsl),
+//               which carries no kinetic energy and no degrees of freedom.
 //   forces:     vec4f, xyz eV/Å; w = potential energy of the atom, eV (half of each pair energy).
 //   virials:    vec4f × 2, column-major: virials[i] = (xx, yy, zz, xy), virials[N + i] = (xz, yz, 0, 0), eV.
 //   systemOf:   u32, index of the atom's system.
@@ -18,7 +20,8 @@
 /// Threads per workgroup; a power of two (the tree reductions halve it).
 override WORKGROUP_SIZE: u32 = 64u;
 
-/// Per-system geometry and bookkeeping, uploaded once. The cell is LAMMPS's restricted triclinic
+/// Per-system geometry and bookkeeping, uploaded at creation and at each reload (and the frozen
+/// count at each change of constraints). The cell is LAMMPS's restricted triclinic
 /// cell: a = (lx, 0, 0), b = (xy, ly, 0), c = (xz, yz, lz), origin 0 (orthorhombic: tilts 0).
 struct System {
   /// lx, ly, lz, Å (w unused).
@@ -36,6 +39,10 @@ struct System {
   grid: vec4u,
   /// First atom, one past the last atom, first reduction block, one past the last block.
   range: vec4u,
+  /// Atoms held by constraints (frozen: inverse mass 0 in velocities.w); NULL atoms (they always
+  /// occupy the system's last constraints.y rows, see assign_cells.wgsl); 0; 0. The system has
+  /// 3·(range.y − range.x − constraints.x) degrees of freedom.
+  constraints: vec4u,
 }
 
 /// Neighbor-list settings (uniform).

@@ -4,9 +4,9 @@
 //   down the chain, k = M..1: η̇_k ← (η̇_k·e_k + G_k·dt/4)·e_k with e_k = exp(−dt/8·η̇_{k+1})
 //   factor = exp(−dt/2·η̇_1); Σ m v² ← factor²·Σ m v²; η_k += dt/2·η̇_k
 //   up the chain, k = 1..M: the same update with the new G_k
-// with G_1 = (Σ m v² − N_f·kB·T)/Q₁ and G_k = (Q_{k−1}·η̇²_{k−1} − kB·T)/Q_k, N_f = 3N from the
-// system's atom range, Q₁ = N_f·kB·T·τ², Q_k = kB·T·τ². The velocity scale is stored in the state
-// for the scaling passes.
+// with G_1 = (Σ m v² − N_f·kB·T)/Q₁ and G_k = (Q_{k−1}·η̇²_{k−1} − kB·T)/Q_k,
+// N_f = 3·(N − N_frozen) from the system's atom range and frozen count, Q₁ = N_f·kB·T·τ²,
+// Q_k = kB·T·τ². The velocity scale is stored in the state for the scaling passes.
 
 @group(0) @binding(0) var<storage, read> kineticPartials: array<f32>;
 @group(0) @binding(1) var<storage, read> systems: array<System>;
@@ -62,7 +62,8 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) t: u
   }
   let p = params[s];
   let m = p.chainLength;
-  let dofKT = 3.0 * f32(range.y - range.x) * p.kT;
+  let atoms = range.y - range.x;
+  let dofKT = 3.0 * f32(atoms - min(systems[s].constraints.x, atoms)) * p.kT;
   let q = ChainMasses(dofKT, dofKT * p.tauSquared, p.kT * p.tauSquared, p.kT);
   let quarter = 0.25 * p.dt;
   let eighth = 0.125 * p.dt;

@@ -1,6 +1,7 @@
 // Nosé–Hoover chain, kinetic reduction (one workgroup per reduction block, ATOMS_PER_THREAD atoms a
-// thread): partial sums of m·v² = |v|²/velocities.w (eV) over the block's atoms. Blocks of systems
-// whose status differs from the bound code write 0. Deterministic tree reduction.
+// thread): partial sums of m·v² = |v|²/velocities.w (eV) over the block's atoms (frozen atoms,
+// w = 0, count 0). Blocks of systems whose status differs from the bound code write 0.
+// Deterministic tree reduction.
 
 @group(0) @binding(0) var<storage, read> velocities: array<vec4f>;
 /// Per block: (system, first atom, one past the last atom, 0).
@@ -20,7 +21,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) t: u
       let i = block.y + t + m * WORKGROUP_SIZE;
       if (i < block.z) {
         let v = velocities[i];
-        term += dot(v.xyz, v.xyz) / v.w;
+        term += select(0.0, dot(v.xyz, v.xyz) / v.w, v.w > 0.0);
       }
     }
   }

@@ -1,6 +1,9 @@
 // Rebuild pass 1 (per atom, current order): wraps positions into the box on periodic axes, and
 // finds each atom's cell and its slot within that cell (atomic count per cell). NULL atoms go to
-// their system's null cell.
+// their system's null cell. They always occupy the system's last N_null rows (uploaded there,
+// src/engine/gpu/buffers.ts uploadOrder, and kept there by every build since the null cell comes
+// last), so each takes its row's offset in that run as its slot: the null cell keeps their order
+// without atomics or sorting (sort_cells.wgsl skips it), however many NULL atoms a reservoir holds.
 
 @group(0) @binding(0) var<storage, read_write> positions: array<vec4f>;
 @group(0) @binding(1) var<storage, read> systemOf: array<u32>;
@@ -20,6 +23,15 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   let p = positions[i];
   let wrapped = wrapIntoCell(p.xyz, system);
   positions[i] = vec4f(wrapped, p.w);
-  let cell = select(cellIndex(cellCoordinates(wrapped, system), system), nullCell(system), p.w < 0.0);
+  if (p.w < 0.0) {
+    let nulls = system.constraints.y;
+    let slot = i - (system.range.y - nulls);
+    cellSlots[i] = vec2u(nullCell(system), slot);
+    if (slot == 0u) {
+      atomicAdd(&cellCount[nullCell(system)], nulls);
+    }
+    return;
+  }
+  let cell = cellIndex(cellCoordinates(wrapped, system), system);
   cellSlots[i] = vec2u(cell, atomicAdd(&cellCount[cell], 1u));
 }

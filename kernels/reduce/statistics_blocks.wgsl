@@ -1,6 +1,7 @@
 // Statistics, level 1 (one workgroup per reduction block of WORKGROUP_SIZE × ATOMS_PER_THREAD
 // atoms; each thread first sums its atoms in order, which saves SwiftShader costly barriers): partial sums of potential energy,
-// kinetic energy and the six virial components, and the largest |F| over non-NULL atoms.
+// kinetic energy (frozen atoms, velocities.w = 0, carry none) and the six virial components, and the
+// largest |F| over non-NULL atoms.
 // statisticsPartials, 3 per block: (E_pot, E_kin, max|F|, W_xx), (W_yy, W_zz, W_xy, W_xz), (W_yz, 0, 0, 0).
 // Deterministic tree reductions in f32, no float atomics.
 
@@ -30,8 +31,9 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) t: u
       let w0 = virials[i];
       let w1 = virials[n + i];
       let isAtom = positions[i].w >= 0.0;
-      // ½ m v² in eV: m / conversion = 1 / velocities.w.
-      a = vec4f(a.x + f.w, a.y + 0.5 * dot(v.xyz, v.xyz) / v.w, max(a.z, select(0.0, length(f.xyz), isAtom)), a.w + w0.x);
+      // ½ m v² in eV: m / conversion = 1 / velocities.w; 0 for a frozen atom (w = 0, at rest).
+      let kinetic = select(0.0, 0.5 * dot(v.xyz, v.xyz) / v.w, v.w > 0.0);
+      a = vec4f(a.x + f.w, a.y + kinetic, max(a.z, select(0.0, length(f.xyz), isAtom)), a.w + w0.x);
       b += vec4f(w0.y, w0.z, w0.w, w1.x);
       c += w1.y;
     }

@@ -1,5 +1,6 @@
 // Statistics, level 2 (one workgroup per system): reduces the system's block partials into 16 f32:
-//   [0] E_pot eV, [1] E_kin eV, [2] T K (3N degrees of freedom, NULL atoms included), [3] max|F| eV/Å,
+//   [0] E_pot eV, [1] E_kin eV, [2] T K (3·(N − N_frozen) degrees of freedom, NULL atoms included;
+//   0 without any), [3] max|F| eV/Å,
 //   [4..13) virial W row-major 3×3 eV, [13..16) 0.
 
 @group(0) @binding(0) var<storage, read> statisticsPartials: array<vec4f>;
@@ -41,11 +42,12 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) t: u
   }
   let total = scratchA[0];
   let w = scratchB[0];
-  let nAtoms = f32(range.y - range.x);
+  let frozen = systems[s].constraints.x;
+  let mobile = f32(range.y - range.x - min(frozen, range.y - range.x));
   let o = 16u * s;
   statistics[o] = total.x;
   statistics[o + 1u] = total.y;
-  statistics[o + 2u] = select(0.0, 2.0 * total.y / (3.0 * nAtoms * BOLTZMANN_EV_PER_K), nAtoms > 0.0);
+  statistics[o + 2u] = select(0.0, 2.0 * total.y / (3.0 * mobile * BOLTZMANN_EV_PER_K), mobile > 0.0);
   statistics[o + 3u] = total.z;
   // Row-major W: xx xy xz / xy yy yz / xz yz zz (symmetric for pair forces).
   statistics[o + 4u] = total.w;

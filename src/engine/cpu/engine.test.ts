@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseSpec } from '../../io/spec.ts';
 import type { EngineEvent } from '../api.ts';
-import { runOn } from '../evaluate.ts';
+import { runInput, runOn } from '../evaluate.ts';
 import { fireMinimize, nveStep } from '../reference/dynamics.ts';
 import { fire2Minimize } from '../reference/fire2.ts';
 import { lennardJonesReference } from '../reference/lennardJones.ts';
@@ -30,7 +30,7 @@ describe('CpuEngine through the stage runner', () => {
     });
     const batch = buildSystem(spec.system);
     const engine = new CpuEngine(batch, spec.potential);
-    expect((await runOn(engine, spec.stages, batch.atomsPtr, () => {})).end).toBe('completed');
+    expect((await runOn(engine, runInput(spec, batch), () => {})).end).toBe('completed');
 
     const force = (b: typeof batch) => lennardJonesReference(b, argon);
     let f = force(batch);
@@ -53,7 +53,7 @@ describe('CpuEngine through the stage runner', () => {
     const batch = buildSystem(spec.system);
     const engine = new CpuEngine(batch, spec.potential);
     const events: EngineEvent[] = [];
-    await runOn(engine, spec.stages, batch.atomsPtr, (e) => events.push(e));
+    await runOn(engine, runInput(spec, batch), (e) => events.push(e));
     const ref = fireMinimize(batch, (b) => lennardJonesReference(b, argon), {
       ...stage,
       fmax: 0.01,
@@ -81,7 +81,7 @@ describe('CpuEngine through the stage runner', () => {
     });
     const batch = buildSystem(spec.system);
     const engine = new CpuEngine(batch, spec.potential);
-    expect((await runOn(engine, spec.stages, batch.atomsPtr, () => {})).end).toBe('completed');
+    expect((await runOn(engine, runInput(spec, batch), () => {})).end).toBe('completed');
     const force = (b: typeof batch) => lennardJonesReference(b, argon);
     const chains = [initialNoseHooverChain(3)];
     let f = force(batch);
@@ -113,7 +113,7 @@ describe('CpuEngine through the stage runner', () => {
     const batch = buildSystem(spec.system);
     const engine = new CpuEngine(batch, spec.potential);
     const events: EngineEvent[] = [];
-    await runOn(engine, spec.stages, batch.atomsPtr, (e) => events.push(e));
+    await runOn(engine, runInput(spec, batch), (e) => events.push(e));
     batch.velocities.fill(0);
     const ref = fire2Minimize(batch, (b) => lennardJonesReference(b, argon), {
       ...stage,
@@ -140,7 +140,9 @@ describe('CpuEngine through the stage runner', () => {
     const two = concatenateBatches([one, one]);
     const engine = new CpuEngine(two, spec.potential);
     engine.writeStatus(Int32Array.of(0, 1));
-    const dyn = engine.createDynamics(spec.stages[0]!);
+    const stage = spec.stages[0]!;
+    if (stage.kind === 'fused') throw new Error('a plain stage is expected');
+    const dyn = engine.createDynamics(stage);
     const c = engine.begin('step');
     engine.encodeCompute(c);
     dyn.encodePreUpdate(c, 0);

@@ -9,19 +9,29 @@ import type { PotentialSpec, StageSpec } from '../../io/spec.ts';
 import type { AtomState, SystemStats } from '../api.ts';
 import type { Batch } from '../batch.ts';
 import {
+  type ConstraintsInput,
+  checkBatchShape,
+  checkConstraints,
+  checkSystemIndices,
+} from '../batchCheck.ts';
+import type { EamTabulation } from '../potentials/eamTabulation.ts';
+import {
   type BatchBuffers,
   createBatchBuffers,
   destroyBatchBuffers,
-  identityPermutation,
   packPositions,
-  packVelocities,
+  packVelocitiesWith,
+  permuteRows,
   unpackXyz,
+  uploadOrder,
+  writeBatch,
 } from './buffers.ts';
+import { frozenPerSystem, GpuConstraints } from './constraints.ts';
 import { GpuFire } from './fire.ts';
 import { GpuFire2 } from './fire2.ts';
-import { KernelSet, readBuffer, WORKGROUP_SIZE } from './kernels.ts';
-import { CONTROL_WORDS, reductionBlocks } from './layout.ts';
-import { cellGrids, GpuNeighborList, initialCapacity } from './neighborList.ts';
+import { KernelSet, readBuffer, WORKGROUP_SIZE, workgroupsFor } from './kernels.ts';
+import { blockCapacity, CONTROL_WORDS, frozenCountOffset, packSystems, reductionBlocks } from './layout.ts';
+import { cellGrids, DEFAULT_CELLS_PER_CUTOFF, GpuNeighborList, initialCapacity } from './neighborList.ts';
 import { GpuNoseHoover } from './noseHoover.ts';
 import type { GpuPotential } from './potential.ts';
 import { createGpuPotential, potentialCutoff } from './potentials.ts';
@@ -55,6 +65,7 @@ const ALL_PASSES: readonly PassName[] = [
   'fire2Power',
   'fire2Adapt',
   'fire2Update',
+  'constrainForces',
   'statisticsBlocks',
   'statisticsSystems',
 ];
@@ -67,6 +78,31 @@ export interface WebGpuEngineOptions extends GpuEngineOptions {
   cellsPerCutoff?: readonly [number, number, number];
 }
 
+/** Reduction block size: WORKGROUP_SIZE threads × ATOMS_PER_THREAD atoms. */
+const BLOCK_SIZE = WORKGROUP_SIZE * ATOMS_PER_THREAD;
+
+/** What the engine needs besides its parts to take a new batch at `reload`. */
+export interface EngineGeometry {
+  /** Potential cutoff + skin, Å. */
+  listCutoff: number;
+  cellsPerCutoff: readonly [number, number, number];
+  potential: PotentialSpec;
+  tables?: EamTabulation | undefined;
+  /** The System structs as uploaded. */
+  systems: ArrayBuffer;
+}
+
+/** Throws unless every type is one the potential knows (EAM: below its number of types; −1 = NULL). */
+function checkPotentialTypes(batch: Batch, potential: PotentialSpec, tables?: EamTabulation): void {
+  if (potential.kind !== 'eam' || !tables) return;
+  for (let i = 0; i < batch.nAtoms; i++) {
+    const t = batch.types[i]!;
+    if (t >= tables.nTypes) {
+      throw new Error(`reload: atom ${i} has type ${t}, but the EAM potential has ${tables.nTypes} types`);
+    }
+  }
+}
+
 /** A {@link GpuEngine} for any {@link GpuPotential}, with a few inspection methods for tests. */
 export class WebGpuEngine implements GpuEngine {
   readonly nAtoms: number;
@@ -75,6 +111,8 @@ export class WebGpuEngine implements GpuEngine {
   neighborOverflows = 0;
   private readonly types: Int32Array;
   private readonly masses: Float64Array;
+  private readonly atomsPtr: Int32Array;
+  private readonly constraints: GpuConstraints;
 
   constructor(
     readonly device: GPUDevice,
@@ -84,11 +122,14 @@ export class WebGpuEngine implements GpuEngine {
     private readonly potential: GpuPotential,
     private readonly statistics: GpuStatistics,
     batch: Batch,
+    private readonly geometry: EngineGeometry,
   ) {
     this.nAtoms = batch.nAtoms;
     this.nSystems = batch.nSystems;
     this.types = batch.types.slice();
     this.masses = batch.masses.slice();
+    this.atomsPtr = batch.atomsPtr.slice();
+    this.constraints = new GpuConstraints(kernels, b, this.masses);
     neighborList.onResize = (neighbors) => potential.setNeighbors(neighbors);
   }
 
@@ -102,9 +143,91 @@ export class WebGpuEngine implements GpuEngine {
     this.device.queue.submit([encoder.finish()]);
   }
 
-  async zeroVelocities(): Promise<void> {
-    const atoms = await this.readAtoms();
-    this.writeAtoms(atoms.positions, new Float32Array(atoms.velocities.length));
+  /**
+   * Zeroes the velocities of the given systems (all by default) on the GPU, keeping positions,
+   * masses (velocities.w) and the storage order; no list rebuild. Reads the velocities back first
+   * (awaits the GPU): submit nothing else until it resolves.
+   */
+  async zeroVelocities(systems?: readonly number[]): Promise<void> {
+    if (systems) checkSystemIndices(systems, this.nSystems, 'zeroVelocities');
+    const data = new Float32Array(await readBuffer(this.device, this.b.velocities, 16 * this.nAtoms));
+    const list = systems ?? Array.from({ length: this.nSystems }, (_, s) => s);
+    for (const s of list) {
+      // A system's atoms stay in its row range through every spatial sort.
+      const begin = this.atomsPtr[s]!;
+      const end = this.atomsPtr[s + 1]!;
+      if (end === begin) continue;
+      for (let k = begin; k < end; k++) data.fill(0, 4 * k, 4 * k + 3);
+      this.device.queue.writeBuffer(this.b.velocities, 16 * begin, data, 4 * begin, 4 * (end - begin));
+    }
+  }
+
+  /**
+   * Takes a batch of the same shape in place (see {@link GpuEngine.reload}): rewrites positions,
+   * velocities, masses, types, systemOf, originalIndex (upload order), the System structs and the
+   * reduction blocks, grows the cell buffers if the new grids need more cells, lifts the
+   * constraints, zeroes forces and virials (stale until the next compute, which rebuilds the list:
+   * encode a compute before any pre-update) and keeps status, step counters, pipelines and every
+   * dynamics' per-system state (reset those of slots that take a new system: `dynamics.reset(slots)`,
+   * `resetStepCounters(slots)`). Validates everything first (shape, masses, types, cells as
+   * createGpuEngine does) and throws without changing anything.
+   */
+  reload(batch: Batch): void {
+    const g = this.geometry;
+    checkBatchShape(batch, this.nAtoms, this.nSystems, 'reload');
+    checkPotentialTypes(batch, g.potential, g.tables);
+    const { grids, nCells } = cellGrids(batch, g.listCutoff, g.cellsPerCutoff);
+    workgroupsFor(nCells, this.device);
+    const blocks = reductionBlocks(batch, BLOCK_SIZE);
+    if (blocks.count > this.b.blockCapacity) {
+      throw new Error(`reload: ${blocks.count} reduction blocks exceed the capacity ${this.b.blockCapacity}`);
+    }
+    // Throws (changing nothing) if the list would outgrow the device; a larger list is harmless.
+    this.neighborList.ensureCapacity(initialCapacity(batch, g.listCutoff));
+    this.types.set(batch.types);
+    this.masses.set(batch.masses);
+    this.atomsPtr.set(batch.atomsPtr);
+    this.constraints.reset(this.masses);
+    g.systems = packSystems(batch, grids, blocks);
+    writeBatch(this.device.queue, this.b, batch, this.constraints.inverseMass, g.systems, blocks);
+    const encoder = this.device.createCommandEncoder({ label: 'reload: clear forces' });
+    encoder.clearBuffer(this.b.forces);
+    encoder.clearBuffer(this.b.virials);
+    this.device.queue.submit([encoder.finish()]);
+    this.statistics.setCells(batch.cells);
+    this.neighborList.setCells(nCells);
+  }
+
+  requestRebuild(): void {
+    this.neighborList.requestRebuild();
+  }
+
+  /**
+   * Sets or lifts constraints (see {@link GpuEngine.setConstraints}); they apply at once to the
+   * current forces and velocities (a frozen atom stops now) and after every later force evaluation.
+   */
+  setConstraints(constraints: ConstraintsInput): void {
+    checkConstraints(constraints, this.nAtoms, this.nSystems);
+    this.constraints.set(constraints);
+    if (constraints.frozen !== undefined) {
+      const counts = frozenPerSystem(
+        { nSystems: this.nSystems, atomsPtr: this.atomsPtr },
+        this.constraints.frozen,
+      );
+      const u = new Uint32Array(this.geometry.systems);
+      for (let s = 0; s < this.nSystems; s++) u[frozenCountOffset(s) / 4] = counts[s]!;
+      this.device.queue.writeBuffer(this.b.systems, 0, this.geometry.systems);
+    }
+  }
+
+  /** The batch's GPU buffers (the GPU ring sink copies from them). */
+  get buffers(): BatchBuffers {
+    return this.b;
+  }
+
+  /** Cells of the current grids (null cells included) and cells the list's buffers hold, for tests. */
+  get listCells(): { count: number; allocated: number } {
+    return this.neighborList.cells;
   }
 
   /** Neighbors stored per atom now. */
@@ -117,6 +240,7 @@ export class WebGpuEngine implements GpuEngine {
     this.neighborList.encode(pass);
     pass.end();
     this.potential.encode(encoder);
+    this.constraints.encode(encoder);
   }
 
   encodeStats(encoder: GPUCommandEncoder): void {
@@ -187,16 +311,23 @@ export class WebGpuEngine implements GpuEngine {
   }
 
   /**
-   * Takes atoms in their original order: the rows go back to that order (identity permutation) and
-   * the next compute rebuilds the list, which sorts them into cell order again.
+   * Takes atoms in their original order: the rows go back to the upload order (buffers.ts
+   * uploadOrder) and the next compute rebuilds the list, which sorts them into cell order again.
+   * Frozen atoms keep v = 0.
    */
   writeAtoms(positions: ArrayLike<number>, velocities: ArrayLike<number>): void {
     if (positions.length !== 3 * this.nAtoms || velocities.length !== 3 * this.nAtoms) {
       throw new Error(`writeAtoms: expected 3 × ${this.nAtoms} values for positions and velocities`);
     }
-    this.device.queue.writeBuffer(this.b.positions, 0, packPositions(positions, this.types));
-    this.device.queue.writeBuffer(this.b.velocities, 0, packVelocities(velocities, this.masses));
-    this.device.queue.writeBuffer(this.b.originalIndex, 0, identityPermutation(this.nAtoms));
+    const order = uploadOrder({ nSystems: this.nSystems, atomsPtr: this.atomsPtr, types: this.types });
+    const queue = this.device.queue;
+    queue.writeBuffer(this.b.positions, 0, permuteRows(packPositions(positions, this.types), order));
+    queue.writeBuffer(
+      this.b.velocities,
+      0,
+      permuteRows(packVelocitiesWith(velocities, this.constraints.inverseMass), order),
+    );
+    queue.writeBuffer(this.b.originalIndex, 0, order);
     this.neighborList.requestRebuild();
   }
 
@@ -283,6 +414,7 @@ export class WebGpuEngine implements GpuEngine {
   }
 
   destroy(): void {
+    this.constraints.destroy();
     this.neighborList.destroy();
     this.potential.destroy();
     this.statistics.destroy();
@@ -309,10 +441,17 @@ export const createGpuEngine: (
     if (!(batch.masses[i]! > 0)) throw new Error(`atom ${i}: mass ${batch.masses[i]} amu must be > 0`);
   }
   const listCutoff = potentialCutoff(potential, options.tables) + options.skin;
-  const { grids, nCells } = cellGrids(batch, listCutoff, options.cellsPerCutoff);
-  const blocks = reductionBlocks(batch, WORKGROUP_SIZE * ATOMS_PER_THREAD);
+  const cellsPerCutoff = options.cellsPerCutoff ?? DEFAULT_CELLS_PER_CUTOFF;
+  const { grids, nCells } = cellGrids(batch, listCutoff, cellsPerCutoff);
+  const blocks = reductionBlocks(batch, BLOCK_SIZE);
   const kernels = await KernelSet.create(device, ALL_PASSES);
-  const b = createBatchBuffers(kernels, batch, grids, blocks);
+  const b = createBatchBuffers(
+    kernels,
+    batch,
+    grids,
+    blocks,
+    blockCapacity(batch.nAtoms, batch.nSystems, BLOCK_SIZE),
+  );
   const capacity = options.neighborCapacity ?? initialCapacity(batch, listCutoff);
   const neighborList = new GpuNeighborList(kernels, b, nCells, listCutoff, options.skin, capacity);
   let gpuPotential: GpuPotential;
@@ -329,7 +468,14 @@ export const createGpuEngine: (
     throw error;
   }
   const statistics = new GpuStatistics(kernels, b, batch.cells);
-  return new WebGpuEngine(device, kernels, b, neighborList, gpuPotential, statistics, batch);
+  const geometry: EngineGeometry = {
+    listCutoff,
+    cellsPerCutoff: [cellsPerCutoff[0]!, cellsPerCutoff[1]!, cellsPerCutoff[2]!],
+    potential,
+    tables: options.tables,
+    systems: packSystems(batch, grids, blocks),
+  };
+  return new WebGpuEngine(device, kernels, b, neighborList, gpuPotential, statistics, batch, geometry);
 };
 
 /** Type check: the factory implements the shared contract. */

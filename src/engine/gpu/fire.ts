@@ -38,7 +38,7 @@ export class GpuFire implements GpuDynamics {
       FIRE_STATE_BYTES * b.nSystems,
       GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
     );
-    this.partials = k.createBuffer('fire partials', 16 * Math.max(1, b.blockCount), GPUBufferUsage.STORAGE);
+    this.partials = k.createBuffer('fire partials', 16 * b.blockCapacity, GPUBufferUsage.STORAGE);
     this.atomGroups = workgroupsFor(b.nAtoms, k.device);
     this.groups = {
       power: k.bindGroup('firePower', [b.velocities, b.forces, b.blocks, b.status, this.partials]),

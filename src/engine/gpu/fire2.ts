@@ -81,7 +81,7 @@ export class GpuFire2 implements GpuDynamics {
       FIRE2_STATE_BYTES * b.nSystems,
       GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
     );
-    this.partials = k.createBuffer('fire2 partials', 32 * Math.max(1, b.blockCount), GPUBufferUsage.STORAGE);
+    this.partials = k.createBuffer('fire2 partials', 32 * b.blockCapacity, GPUBufferUsage.STORAGE);
     this.atomGroups = workgroupsFor(b.nAtoms, k.device);
     this.groups = {
       fire2Power: k.bindGroup('fire2Power', [b.velocities, b.forces, b.blocks, b.status, this.partials]),

@@ -5,8 +5,8 @@
 import type { Batch } from '../batch.ts';
 import { perpendicularHeights } from '../cell.ts';
 
-/** `System`: 5 × vec4f + 2 × vec4u. */
-export const SYSTEM_BYTES = 112;
+/** `System`: 5 × vec4f + 3 × vec4u. */
+export const SYSTEM_BYTES = 128;
 /** `NeighborParams`: 8 × 4 bytes. */
 export const NEIGHBOR_PARAMS_BYTES = 32;
 /** `DynamicsParams`: 8 × 4 bytes. */
@@ -38,6 +38,15 @@ export interface ReductionBlocks {
   ptr: Uint32Array;
 }
 
+/**
+ * Most reduction blocks any batch of `nAtoms` atoms in `nSystems` systems can need with blocks of
+ * `blockSize` atoms: Σ ⌈n_s / blockSize⌉ ≤ ⌈nAtoms / blockSize⌉ + nSystems. Buffers sized for it
+ * never grow when a reload changes the systems' sizes.
+ */
+export function blockCapacity(nAtoms: number, nSystems: number, blockSize: number): number {
+  return Math.max(1, Math.ceil(nAtoms / blockSize) + nSystems);
+}
+
 /** Splits every system into blocks of `blockSize` atoms (WORKGROUP_SIZE × ATOMS_PER_THREAD). */
 export function reductionBlocks(batch: Batch, blockSize: number): ReductionBlocks {
   const ptr = new Uint32Array(batch.nSystems + 1);
@@ -56,12 +65,14 @@ export function reductionBlocks(batch: Batch, blockSize: number): ReductionBlock
 
 /**
  * Packs the `System` array: restricted triclinic geometry (lx, ly, lz, tilts, periodicity,
- * perpendicular heights), grid and atom/block ranges.
+ * perpendicular heights), grid, atom/block ranges, the number of frozen atoms per system
+ * (`frozenCounts`, 0 when omitted) and of NULL atoms.
  */
 export function packSystems(
   batch: Batch,
   grids: readonly SystemGrid[],
   blocks: ReductionBlocks,
+  frozenCounts?: ArrayLike<number>,
 ): ArrayBuffer {
   const buffer = new ArrayBuffer(SYSTEM_BYTES * batch.nSystems);
   const f = new Float32Array(buffer);
@@ -87,8 +98,17 @@ export function packSystems(
     u[o + 25] = batch.atomsPtr[s + 1]!;
     u[o + 26] = blocks.ptr[s]!;
     u[o + 27] = blocks.ptr[s + 1]!;
+    u[o + 28] = frozenCounts?.[s] ?? 0;
+    let nulls = 0;
+    for (let i = batch.atomsPtr[s]!; i < batch.atomsPtr[s + 1]!; i++) if (batch.types[i]! < 0) nulls++;
+    u[o + 29] = nulls;
   }
   return buffer;
+}
+
+/** Byte offset of the frozen-atom count (`System.constraints.x`) of system `s`. */
+export function frozenCountOffset(s: number): number {
+  return SYSTEM_BYTES * s + 112;
 }
 
 /** Packs `NeighborParams`. */

@@ -114,14 +114,17 @@ export function cellGrids(
 
 /**
  * A first guess of the neighbors per atom: 1.25× the count in the list sphere at the mean density
- * (over the atoms' extent along open axes), plus 16 (periodic images count: small cells may hold
- * more neighbors than atoms).
+ * of the non-NULL atoms (over their extent along open axes), plus 16 (periodic images count: small
+ * cells may hold more neighbors than atoms). NULL atoms have no neighbors: a reservoir of them
+ * packed in a small box does not count.
  */
 export function initialCapacity(batch: Batch, listCutoff: number): number {
   let guess = 16;
   for (let s = 0; s < batch.nSystems; s++) {
     const begin = batch.atomsPtr[s]!;
-    const n = batch.atomsPtr[s + 1]! - begin;
+    const end = batch.atomsPtr[s + 1]!;
+    let n = 0;
+    for (let i = begin; i < end; i++) if (batch.types[i]! >= 0) n++;
     let volume = 1;
     for (let a = 0; a < 3; a++) {
       // lx·ly·lz is the volume of a restricted triclinic cell.
@@ -130,7 +133,8 @@ export function initialCapacity(batch: Batch, listCutoff: number): number {
         // Open axis (a slab in vacuum, a cluster): the atoms' extent gives the density, not the cell.
         let lo = Number.POSITIVE_INFINITY;
         let hi = Number.NEGATIVE_INFINITY;
-        for (let i = begin; i < begin + n; i++) {
+        for (let i = begin; i < end; i++) {
+          if (batch.types[i]! < 0) continue;
           lo = Math.min(lo, batch.positions[3 * i + a]!);
           hi = Math.max(hi, batch.positions[3 * i + a]!);
         }
@@ -138,7 +142,9 @@ export function initialCapacity(batch: Batch, listCutoff: number): number {
       }
       volume *= length;
     }
-    const expected = ((n / volume) * 4 * Math.PI * listCutoff ** 3) / 3;
+    let expected = ((n / volume) * 4 * Math.PI * listCutoff ** 3) / 3;
+    // Without periodic axes an atom has at most n − 1 neighbors (small clusters in vacuum).
+    if (!batch.pbc[3 * s] && !batch.pbc[3 * s + 1] && !batch.pbc[3 * s + 2]) expected = Math.min(expected, n);
     guess = Math.max(guess, Math.ceil(1.25 * expected) + 16);
   }
   return guess;
@@ -152,15 +158,17 @@ export class GpuNeighborList {
   neighbors: GPUBuffer;
   private readonly params: GPUBuffer;
   private readonly referencePositions: GPUBuffer;
-  private readonly cellCount: GPUBuffer;
-  private readonly cellStart: GPUBuffer;
+  private cellCount: GPUBuffer;
+  private cellStart: GPUBuffer;
+  /** Cells the cell buffers hold (≥ nCells; grows at a reload needing more). */
+  private cellCapacity: number;
   private readonly cellSlots: GPUBuffer;
   private readonly cellAtoms: GPUBuffer;
   private readonly sortedVelocities: GPUBuffer;
   private readonly sortedOriginalIndex: GPUBuffer;
   private readonly dispatchArgs: GPUBuffer;
   private readonly atomGroups: number;
-  private readonly groups: Record<
+  private groups: Record<
     'check' | 'schedule' | 'assign' | 'scan' | 'scatter' | 'sort' | 'gather' | 'copy',
     GPUBindGroup
   >;
@@ -171,7 +179,7 @@ export class GpuNeighborList {
   constructor(
     private readonly kernels: KernelSet,
     private readonly b: BatchBuffers,
-    private readonly nCells: number,
+    private nCells: number,
     private readonly listCutoff: number,
     private readonly skin: number,
     capacity: number,
@@ -184,6 +192,7 @@ export class GpuNeighborList {
     this.params = k.createBuffer('neighbor params', 32, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
     this.writeParams();
     this.referencePositions = k.createBuffer('reference positions', 16 * n, STORAGE);
+    this.cellCapacity = nCells;
     this.cellCount = k.createBuffer('cell counts', 4 * nCells, STORAGE);
     this.cellStart = k.createBuffer('cell starts', 4 * (nCells + 1), STORAGE | GPUBufferUsage.COPY_SRC);
     this.cellSlots = k.createBuffer('cell slots', 8 * n, STORAGE);
@@ -192,7 +201,14 @@ export class GpuNeighborList {
     this.sortedOriginalIndex = k.createBuffer('sorted original index', 4 * n, STORAGE);
     this.dispatchArgs = k.createBuffer('rebuild dispatch args', 36, STORAGE | GPUBufferUsage.INDIRECT);
     this.neighbors = this.createNeighbors();
-    this.groups = {
+    this.groups = this.createGroups();
+    this.buildGroup = this.createBuildGroup();
+  }
+
+  private createGroups(): GpuNeighborList['groups'] {
+    const k = this.kernels;
+    const b = this.b;
+    return {
       check: k.bindGroup('checkDisplacement', [b.positions, this.referencePositions, b.control, this.params]),
       schedule: k.bindGroup('scheduleRebuild', [b.control, this.dispatchArgs, this.params]),
       assign: k.bindGroup('assignCells', [
@@ -205,7 +221,13 @@ export class GpuNeighborList {
       ]),
       scan: k.bindGroup('scanCells', [this.cellCount, this.cellStart, this.params]),
       scatter: k.bindGroup('scatterCells', [this.cellSlots, this.cellStart, this.cellAtoms, this.params]),
-      sort: k.bindGroup('sortCells', [this.cellStart, this.cellAtoms, b.originalIndex, this.params]),
+      sort: k.bindGroup('sortCells', [
+        this.cellStart,
+        this.cellAtoms,
+        b.originalIndex,
+        this.params,
+        b.positions,
+      ]),
       gather: k.bindGroup('gatherAtoms', [
         this.cellAtoms,
         b.positions,
@@ -226,7 +248,40 @@ export class GpuNeighborList {
         this.params,
       ]),
     };
-    this.buildGroup = this.createBuildGroup();
+  }
+
+  /**
+   * Takes the grids of a reloaded batch: `nCells` cells over all systems (their null cells
+   * included). The cell buffers grow (with their bind groups) when they hold fewer; the next
+   * `encode` rebuilds.
+   */
+  setCells(nCells: number): void {
+    workgroupsFor(nCells, this.kernels.device);
+    if (nCells > this.cellCapacity) {
+      const k = this.kernels;
+      const count = k.createBuffer('cell counts', 4 * nCells, STORAGE);
+      const start = k.createBuffer('cell starts', 4 * (nCells + 1), STORAGE | GPUBufferUsage.COPY_SRC);
+      this.cellCount.destroy();
+      this.cellStart.destroy();
+      this.cellCount = count;
+      this.cellStart = start;
+      this.cellCapacity = nCells;
+      this.groups = this.createGroups();
+      this.buildGroup = this.createBuildGroup();
+    }
+    this.nCells = nCells;
+    this.writeParams();
+    this.requestRebuild();
+  }
+
+  /** Cells of the current grids (null cells included) and cells the buffers hold. */
+  get cells(): { count: number; allocated: number } {
+    return { count: this.nCells, allocated: this.cellCapacity };
+  }
+
+  /** Grows the capacity to at least `neighbors` per atom (no-op when it holds that many already). */
+  ensureCapacity(neighbors: number): void {
+    if (neighbors > this.capacity) this.grow(neighbors);
   }
 
   private writeParams(): void {
@@ -304,9 +359,17 @@ export class GpuNeighborList {
 
   /** Grows the capacity to hold rows of `longestRow` neighbors and requests a rebuild. */
   grow(longestRow: number): void {
+    const previous = this.capacity;
     this.capacity = Math.ceil(1.25 * longestRow) + 8;
+    let neighbors: GPUBuffer;
+    try {
+      neighbors = this.createNeighbors();
+    } catch (error) {
+      this.capacity = previous;
+      throw error;
+    }
     this.neighbors.destroy();
-    this.neighbors = this.createNeighbors();
+    this.neighbors = neighbors;
     this.buildGroup = this.createBuildGroup();
     this.writeParams();
     // The overflow record has been handled: clear it with the rebuild request.

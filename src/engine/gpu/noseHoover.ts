@@ -99,7 +99,7 @@ export class GpuNoseHoover implements GpuDynamics {
     );
     this.partials = k.createBuffer(
       'nose-hoover kinetic partials',
-      4 * Math.max(1, b.blockCount),
+      4 * b.blockCapacity,
       GPUBufferUsage.STORAGE,
     );
     this.atomGroups = workgroupsFor(b.nAtoms, k.device);

@@ -6,6 +6,7 @@
  */
 import rngWgsl from '../../../kernels/common/rng.wgsl?raw';
 import structsWgsl from '../../../kernels/common/structs.wgsl?raw';
+import constrainForcesWgsl from '../../../kernels/integrators/constrain_forces.wgsl?raw';
 import fireAdaptWgsl from '../../../kernels/integrators/fire_adapt.wgsl?raw';
 import fireDriftWgsl from '../../../kernels/integrators/fire_drift.wgsl?raw';
 import fireKickWgsl from '../../../kernels/integrators/fire_kick.wgsl?raw';
@@ -86,6 +87,7 @@ const passes = {
   fire2Power: [fire2PowerWgsl],
   fire2Adapt: [fire2StateWgsl, fire2AdaptWgsl],
   fire2Update: [fire2StateWgsl, fire2UpdateWgsl],
+  constrainForces: [constrainForcesWgsl],
   statisticsBlocks: [statisticsBlocksWgsl],
   statisticsSystems: [statisticsSystemsWgsl],
 } as const;

@@ -22,7 +22,7 @@ export class GpuStatistics {
   private readonly systemsGroup: GPUBindGroup;
   private readonly statisticsBytes: number;
   /** Cell volume per system, Å³. */
-  private readonly volumes: Float64Array;
+  private volumes: Float64Array;
 
   /** `cells`: 9 per system (the batch's cells), for the stress −W / V. */
   constructor(
@@ -30,15 +30,9 @@ export class GpuStatistics {
     private readonly b: BatchBuffers,
     cells: Float64Array,
   ) {
-    this.volumes = Float64Array.from({ length: b.nSystems }, (_, s) =>
-      cellVolume(cells.subarray(9 * s, 9 * s + 9)),
-    );
+    this.volumes = GpuStatistics.volumesOf(cells, b.nSystems);
     this.statisticsBytes = 4 * STATISTICS_FLOATS * b.nSystems;
-    this.partials = kernels.createBuffer(
-      'statistics partials',
-      48 * Math.max(1, b.blockCount),
-      GPUBufferUsage.STORAGE,
-    );
+    this.partials = kernels.createBuffer('statistics partials', 48 * b.blockCapacity, GPUBufferUsage.STORAGE);
     this.staging = kernels.device.createBuffer({
       label: 'statistics readback',
       size: this.statisticsBytes + 4 * CONTROL_WORDS,
@@ -53,6 +47,15 @@ export class GpuStatistics {
       this.partials,
     ]);
     this.systemsGroup = kernels.bindGroup('statisticsSystems', [this.partials, b.systems, b.statistics]);
+  }
+
+  /** Takes the cells of a reloaded batch (9 per system), for the stress. */
+  setCells(cells: Float64Array): void {
+    this.volumes = GpuStatistics.volumesOf(cells, this.b.nSystems);
+  }
+
+  private static volumesOf(cells: Float64Array, nSystems: number): Float64Array {
+    return Float64Array.from({ length: nSystems }, (_, s) => cellVolume(cells.subarray(9 * s, 9 * s + 9)));
   }
 
   /** Encodes both reduction levels and the copy of statistics and control words to the staging buffer. */

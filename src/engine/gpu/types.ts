@@ -52,8 +52,26 @@ export interface Engine<C> {
   readAtoms(): Promise<AtomState>;
   /** Overwrites positions and velocities (Å, Å/fs), e.g. on restart; forces the next compute to rebuild the list. */
   writeAtoms(positions: ArrayLike<number>, velocities: ArrayLike<number>): void;
-  /** Sets all velocities to zero (FIRE starts and ends at rest), keeping positions exact. */
-  zeroVelocities(): Promise<void>;
+  /** Sets the velocities of the given systems (all by default) to zero, keeping positions exact. */
+  zeroVelocities(systems?: readonly number[]): Promise<void>;
+  /**
+   * Replaces the content of the batch in place (inflight batching): `batch` has the engine's nAtoms
+   * and nSystems, but atom ranges, cells, pbc, masses, types and atoms may all differ. Buffers,
+   * pipelines and the per-system state of dynamics (indexed by system) are kept; the next compute
+   * rebuilds the neighbor list. Throws, changing nothing, for a batch of another shape or one the
+   * engine cannot hold (a cell needing more cells than allocated is handled by growing).
+   */
+  reload(batch: Batch): void;
+  /** Makes the next compute rebuild the neighbor list (a rebuild also wraps positions into periodic cells). */
+  requestRebuild(): void;
+  /**
+   * Per-atom constraints applied after every force evaluation until changed: `frozen` (batch order,
+   * 1 = hold the atom: force and velocity zero in every dynamics, as LAMMPS `fix setforce 0 0 0` on
+   * an atom at rest) and `maxForce` per system (eV/Å; longer atomic forces are scaled down to it,
+   * Infinity = no clamp). `null` lifts a constraint; an omitted field keeps its setting. `reload`
+   * lifts both.
+   */
+  setConstraints(constraints: { frozen?: Uint8Array | null; maxForce?: Float64Array | null }): void;
   /** Sets the status code of each system (length nSystems). Masked updates support codes 0..63. */
   writeStatus(status: Int32Array): void;
   /**

@@ -7,12 +7,13 @@
  *   F ← forces
  *   post-update: v += dt/2·a; chain half step (dt/2) → v ← factor·v
  *
- * Time-reversible (symmetric Trotter splitting). Each system has its own chain, N_f = 3N degrees of
- * freedom (NULL atoms included, as the project's temperature), masses Q₁ = N_f·kB·T·τ² and
+ * Time-reversible (symmetric Trotter splitting). Each system has its own chain, N_f = 3·(N − N_frozen)
+ * degrees of freedom (NULL atoms included, frozen atoms of infinite mass not, as the project's temperature), masses Q₁ = N_f·kB·T·τ² and
  * Q_k = kB·T·τ² (k ≥ 2), eV·fs². Thermostat velocities η̇ are in 1/fs.
  */
 import type { Batch } from '../batch.ts';
 import { BOLTZMANN_EV_PER_K, KINETIC_ENERGY_EV_PER_AMU_A2_FS2 } from '../units.ts';
+import { frozenAtomsOf, isFrozenMass } from './constraints.ts';
 import type { ForceFn, SystemMask } from './dynamics.ts';
 import { halfKickPostUpdate, nvePreUpdate } from './dynamics.ts';
 import type { ForceResult } from './forceResult.ts';
@@ -56,7 +57,7 @@ export interface ChainConstants {
   massRest: number;
 }
 
-/** The chain constants of a system of `nAtoms` atoms. */
+/** The chain constants of a system of `nAtoms` atoms that move (frozen atoms not counted). */
 export function chainConstants(p: NoseHooverParams, nAtoms: number): ChainConstants {
   const kT = BOLTZMANN_EV_PER_K * p.temperature;
   const nDof = 3 * nAtoms;
@@ -110,10 +111,11 @@ export function noseHooverChainEnergy(chain: NoseHooverChain, c: ChainConstants)
   return e;
 }
 
-/** Σ m v² over the atoms of system `s`, eV (twice the kinetic energy). */
+/** Σ m v² over the atoms of system `s`, eV (twice the kinetic energy; frozen atoms carry none). */
 function kinetic2Of(batch: Batch, s: number): number {
   let sum = 0;
   for (let i = batch.atomsPtr[s]!; i < batch.atomsPtr[s + 1]!; i++) {
+    if (isFrozenMass(batch.masses[i]!)) continue;
     const vx = batch.velocities[3 * i]!;
     const vy = batch.velocities[3 * i + 1]!;
     const vz = batch.velocities[3 * i + 2]!;
@@ -133,7 +135,7 @@ function thermostatHalfStep(
     if (!active(s)) continue;
     const chain = chains[s];
     if (!chain) throw new Error(`noseHoover: no chain for system ${s}`);
-    const c = chainConstants(p, batch.atomsPtr[s + 1]! - batch.atomsPtr[s]!);
+    const c = chainConstants(p, batch.atomsPtr[s + 1]! - batch.atomsPtr[s]! - frozenAtomsOf(batch, s));
     const factor = noseHooverHalfStep(chain, kinetic2Of(batch, s), c);
     for (let k = 3 * batch.atomsPtr[s]!; k < 3 * batch.atomsPtr[s + 1]!; k++) batch.velocities[k]! *= factor;
   }
