@@ -1,77 +1,34 @@
 import type { ZarrStore } from '../../io/zarr/store.ts';
-import { selectSystems, type TrajectoryFrame } from '../../io/zarr/trajectoryFrame.ts';
+import type { TrajectoryFrame } from '../../io/zarr/trajectoryFrame.ts';
 import { TrajectoryWriter, type TrajectoryWriterOptions } from '../../io/zarr/trajectoryWriter.ts';
-import type { Frame } from '../api.ts';
-import type { Batch } from '../batch.ts';
-
-/** What the sink needs to know of the batch besides the frames: its systems and their atoms and cells. */
-export type ZarrSinkLayout = Pick<Batch, 'atomsPtr' | 'atomicNumbers' | 'cells' | 'pbc' | 'systemIds'>;
-
-/** Per-system data a snapshot may add to a frame, and the systems to write. */
-export interface ZarrSinkExtras {
-  /** Potential energy per system, eV. */
-  energy?: Float64Array;
-  /** Stress per system, eV/Å³, 3×3 row-major, ASE sign convention. */
-  stress?: Float64Array;
-  /** Status code per system. */
-  status?: Int32Array;
-  /** Systems to write (nonzero = write); all when absent. For converged snapshots. */
-  systems?: ArrayLike<number | boolean>;
-}
+import type { FrameSink } from './sink.ts';
 
 /**
  * A sink that streams frames into a Zarr v3 trajectory (DESIGN §7) in any {@link ZarrStore}:
  * memory, a directory (Node) or the Origin Private File System (browser). Memory stays bounded
- * (one chunk per array) however long the run.
+ * (one chunk per array) however long the run; each frame may hold any subset of the systems.
  */
-export class ZarrSink {
+export class ZarrSink implements FrameSink {
+  readonly kind = 'zarr';
+
   private constructor(
     private readonly writer: TrajectoryWriter,
-    private layout: ZarrSinkLayout,
+    /** The store the trajectory is written to (for export). */
+    readonly store: ZarrStore,
   ) {}
 
-  /** Creates an empty trajectory in `store` for frames of a batch laid out as `layout`. */
-  static async create(
-    store: ZarrStore,
-    layout: ZarrSinkLayout,
-    options: TrajectoryWriterOptions = {},
-  ): Promise<ZarrSink> {
-    return new ZarrSink(await TrajectoryWriter.create(store, options), layout);
-  }
-
-  /** Replaces the batch layout, for frames written after a refill or a cell change. */
-  setLayout(layout: ZarrSinkLayout): void {
-    this.layout = layout;
+  /** Creates an empty trajectory group at the root of `store`. */
+  static async create(store: ZarrStore, options: TrajectoryWriterOptions = {}): Promise<ZarrSink> {
+    return new ZarrSink(await TrajectoryWriter.create(store, options), store);
   }
 
   /**
-   * Appends a frame (positions, and velocities/forces when the sink stores them) of the systems
-   * selected by `extras.systems`. The sink reads the frame's arrays until the promise settles.
+   * Appends a frame (all its systems become samples); frames without systems are skipped. The sink
+   * reads the frame's arrays until the promise settles; awaiting keeps memory bounded.
    */
-  write(frame: Frame, extras: ZarrSinkExtras = {}): Promise<void> {
-    const { layout } = this;
-    const nSystems = layout.atomsPtr.length - 1;
-    const full: TrajectoryFrame = {
-      step: frame.step,
-      time: frame.time,
-      stage: frame.stage,
-      stageStep: frame.stageStep,
-      atomsPtr: layout.atomsPtr,
-      systemIds: layout.systemIds,
-      atomicNumbers: layout.atomicNumbers,
-      cells: layout.cells,
-      pbc: layout.pbc,
-      positions: frame.positions,
-      ...(frame.velocities ? { velocities: frame.velocities } : {}),
-      ...(frame.forces ? { forces: frame.forces } : {}),
-      ...(extras.energy ? { energy: extras.energy } : {}),
-      ...(extras.stress ? { stress: extras.stress } : {}),
-      ...(extras.status ? { status: extras.status } : {}),
-    };
-    const selected: number[] = [];
-    for (let s = 0; s < nSystems; s++) if (!extras.systems || extras.systems[s]) selected.push(s);
-    if (selected.length === 0) return Promise.resolve();
-    return this.writer.append(selected.length === nSystems ? full : selectSystems(full, selected));
+  write(frame: TrajectoryFrame): Promise<void> {
+    if (frame.atomsPtr.length < 2) return Promise.resolve();
+    return this.writer.append(frame);
   }
 
   /** Makes the store complete up to the last frame written; writing may continue. */
@@ -87,6 +44,21 @@ export class ZarrSink {
   /** Frames written. */
   get length(): number {
     return this.writer.frames;
+  }
+
+  /** Samples (systems × frames) written. */
+  get samples(): number {
+    return this.writer.samples;
+  }
+
+  /** Atom rows written. */
+  get atoms(): number {
+    return this.writer.atoms;
+  }
+
+  /** Fields stored (required and optional). */
+  get fields(): readonly string[] {
+    return this.writer.fields;
   }
 
   /** Bytes held in memory by the writer's chunk buffers (constant). */
