@@ -6,9 +6,10 @@
 import type { EngineEvent } from '../engine/api.ts';
 import type { Batch } from '../engine/batch.ts';
 import { requestGpuDevice } from '../engine/device.ts';
-import { evaluateOn, runOn } from '../engine/evaluate.ts';
+import { evaluateOn, runInput, runOn } from '../engine/evaluate.ts';
 import { createGpuEngine } from '../engine/gpu/engine.ts';
 import type { EamTabulation } from '../engine/potentials/eamTabulation.ts';
+import { engineBatch } from '../engine/runner.ts';
 import { fromPlain, toPlain } from '../io/plainData.ts';
 import { type PotentialSpec, parseSpec } from '../io/spec.ts';
 
@@ -46,7 +47,7 @@ g.mdCli = {
     const spec = parseSpec(plainSpec);
     const batch = fromPlain<Batch>(plainBatch);
     const tables = fromPlain<EamTabulation | null>(plainTables);
-    const engine = await createGpuEngine(device, batch, spec.potential, {
+    const engine = await createGpuEngine(device, engineBatch(batch, spec.batching), spec.potential, {
       skin: spec.neighbor.skin,
       ...(tables ? { tables } : {}),
     });
@@ -56,7 +57,7 @@ g.mdCli = {
         void g.mdCliEvent?.(e);
     };
     try {
-      return toPlain(await runOn(engine, spec.stages, batch.atomsPtr, forward));
+      return toPlain(await runOn(engine, runInput(spec, batch), forward));
     } finally {
       engine.destroy();
     }

@@ -4,6 +4,7 @@
  */
 
 import type { PipelineSpecInput } from '../io/spec.ts';
+import type { TrajectoryFrame } from '../io/zarr/trajectoryFrame.ts';
 import type { Batch } from './batch.ts';
 import type { EamTabulation } from './potentials/eamTabulation.ts';
 
@@ -11,11 +12,14 @@ import type { EamTabulation } from './potentials/eamTabulation.ts';
 export interface SystemStats {
   /** Potential energy per system, eV. */
   potentialEnergy: Float64Array;
-  /** Kinetic energy per system, eV. */
+  /** Kinetic energy per system, eV (frozen atoms, held at rest by constraints, carry none). */
   kineticEnergy: Float64Array;
-  /** Instantaneous temperature per system, K (3N degrees of freedom, NULL atoms included). */
+  /**
+   * Instantaneous temperature per system, K: 2·KE / (N_f·kB) with N_f = 3·(N − N_frozen) degrees of
+   * freedom (NULL atoms included, atoms frozen by `setConstraints` not); 0 when N_f = 0.
+   */
   temperature: Float64Array;
-  /** Largest |F| over the atoms of each system, eV/Å. */
+  /** Largest |F| over the atoms of each system after constraints (frozen atoms: 0; capped forces), eV/Å. */
   maxForce: Float64Array;
   /** Virial W = Σ r_ij ⊗ f_ij per system, eV, row-major 3×3 (9 values per system). */
   virial: Float64Array;
@@ -53,16 +57,18 @@ export interface LogRecord {
   step: number;
   /** Simulated time since the start of the run, fs; optimizer (FIRE) steps do not advance it. */
   time: number;
-  /** Summed over systems, eV. */
+  /** Summed over live systems, eV. */
   potentialEnergy: number;
-  /** Summed over systems, eV. */
+  /** Summed over live systems, eV. */
   kineticEnergy: number;
-  /** Atom-weighted mean over systems, K. */
+  /** Atom-weighted mean over live systems, K. */
   temperature: number;
-  /** Max over systems, eV/Å. */
+  /** Max over live systems, eV/Å. */
   maxForce: number;
-  /** Per-system values, same order as the batch. */
+  /** Per-system values of the live slots (empty slots left out), in slot order. */
   perSystem: {
+    /** System id of each entry. */
+    systemIds: number[];
     potentialEnergy: number[];
     kineticEnergy: number[];
     temperature: number[];
@@ -82,6 +88,24 @@ export interface Frame {
   velocities?: Float32Array;
   /** eV/Å; present in snapshots, absent in view frames. */
   forces?: Float32Array;
+  /** Atomic numbers per atom, when the atoms differ from the loaded ones (inflight batching). */
+  atomicNumbers?: Int32Array;
+  /** Potential types per atom (−1: NULL atom, not drawn), with `atomicNumbers`. */
+  types?: Int32Array;
+}
+
+/**
+ * The last state a NaN detector checked good (every value finite): a whole batch, enough to restart
+ * from it. Positions and velocities are in the engine's batch order, as `systemIds` and `atomsPtr`
+ * lay them out at that step.
+ */
+export interface LastGoodFrame extends Frame {
+  /** Å/fs, xyz interleaved. */
+  velocities: Float32Array;
+  /** System id per slot at that step (−1: empty slot). */
+  systemIds: Int32Array;
+  /** Atom offsets of the slots at that step (length slots + 1). */
+  atomsPtr: Int32Array;
 }
 
 /** Why a run ended. */
@@ -105,11 +129,103 @@ export type EngineEvent =
   | { type: 'stage'; stage: number; name: string; step: number }
   | { type: 'log'; record: LogRecord }
   | { type: 'frame'; frame: Frame }
-  | { type: 'snapshot'; stage: number; step: number; framesInSink: number }
-  | { type: 'converged'; stage: number; step: number; systems: number[] }
+  | {
+      type: 'snapshot';
+      stage: number;
+      step: number;
+      /** Frames the hook's sink holds (a ring) or has written (a Zarr store). */
+      framesInSink: number;
+      /** Kind of the sink written to. */
+      sink?: 'host' | 'gpu-ring' | 'zarr';
+      /** System ids written in this snapshot. */
+      systemIds?: number[];
+    }
+  | {
+      /** The run's Zarr trajectory grew (sent after each frame written to it). */
+      type: 'trajectory';
+      /** Frames written. */
+      frames: number;
+      /** Samples (systems × frames) written. */
+      samples: number;
+      /** Atom rows written. */
+      atoms: number;
+    }
+  | {
+      /** Systems whose convergence criteria all held (system ids), in sub-stage `subStage` of segment `stage`. */
+      type: 'converged';
+      stage: number;
+      subStage: number;
+      step: number;
+      systems: number[];
+    }
+  | {
+      /** Systems (ids) moved from status code `from` to `to` (or left the segment: `exit`). */
+      type: 'migrated';
+      stage: number;
+      step: number;
+      from: number;
+      to: number | 'exit';
+      systems: number[];
+    }
+  | {
+      /** Systems (ids) that left segment `stage` (reached its exit status). */
+      type: 'graduated';
+      stage: number;
+      step: number;
+      systems: number[];
+    }
+  | {
+      /** Inflight batching: systems admitted into free slots, and how full the batch is. */
+      type: 'batch';
+      stage: number;
+      step: number;
+      admitted: number[];
+      /** Systems resident after the refill. */
+      resident: number;
+      /** Atoms of the resident systems. */
+      residentAtoms: number;
+      /** Systems still waiting for this segment. */
+      waiting: number;
+    }
   | { type: 'state'; state: 'running' | 'paused' | 'idle' }
   | { type: 'end'; reason: RunEnd; message?: string; step: number }
-  | { type: 'device-lost'; message: string; canRestart: boolean };
+  | { type: 'device-lost'; message: string; canRestart: boolean }
+  | {
+      /** Something the person should know that does not end the run (e.g. energy drift). */
+      type: 'warning';
+      stage: number;
+      step: number;
+      /** System id concerned, if one. */
+      system?: number;
+      /** What raised it: the hook's name (`energy-drift`, ...). */
+      source: string;
+      message: string;
+    }
+  | {
+      /** Throughput of a stage over the last interval of a timing hook. */
+      type: 'timing';
+      stage: number;
+      step: number;
+      /** Wall time per step over the interval, ms (GPU work included: the hook waits for the queue). */
+      msPerStep: number;
+      /** Atoms of the live systems times steps, per second of wall time. */
+      atomStepsPerSecond: number;
+    }
+  | {
+      /**
+       * A NaN detector found a non-finite value (sent just before the run ends with reason `nan`);
+       * `lastGood` is the newest state it had checked good, for the host to offer as a restart point.
+       */
+      type: 'nan-detected';
+      stage: number;
+      step: number;
+      /** System id where it was found. */
+      system: number;
+      /** Index of the first bad atom within its system (−1: only an energy was non-finite). */
+      atom: number;
+      message: string;
+      lastGood: LastGoodFrame | null;
+    };
 
 /** Receives engine events. Hosts pass a comlink proxy of this across the worker boundary. */
 export type EngineListener = (event: EngineEvent) => void;
@@ -135,10 +251,16 @@ export interface EngineWorkerApi {
   resume(): void;
   /** Ends the run after the current chunk of steps. */
   stop(): void;
-  /** Frames held by the host-memory sink, oldest first. */
-  snapshots(): Promise<Frame[]>;
+  /** Frames held in host memory by snapshot hooks (GPU rings drained first), by step. */
+  snapshots(): Promise<TrajectoryFrame[]>;
   /** After a device loss: new device, state restored from the last snapshot, ready to `run`. */
   restartFromLastSnapshot(): Promise<{ step: number; stage: number }>;
   /** Testing aid: destroys the GPU device as a driver reset would. */
   loseDeviceForTesting(): void;
+  /**
+   * The run's Zarr trajectory as a `.zarr.zip` Blob (flushed first, GPU rings drained into it), or
+   * null when the loaded run has none (no snapshot hook writes to Zarr). Call while the run is paused
+   * or ended: frames written during the export may be left out.
+   */
+  exportTrajectory(): Promise<{ blob: Blob; frames: number } | null>;
 }

@@ -2,13 +2,15 @@
  * Single-point evaluation and whole-spec runs on any engine backend: what the CLI, the headless page
  * and tests share.
  */
-import type { StageSpec } from '../io/spec.ts';
-import type { AtomState, EngineListener, Frame, RunEnd, SystemStats } from './api.ts';
+import type { BatchingSpec, PipelineSpec, SegmentSpec } from '../io/spec.ts';
+import { MemoryStore } from '../io/zarr/store.ts';
+import type { TrajectoryFrame } from '../io/zarr/trajectoryFrame.ts';
+import type { AtomState, EngineListener, RunEnd, SystemStats } from './api.ts';
 import type { Batch } from './batch.ts';
 import { cellVolume } from './cell.ts';
 import type { Engine } from './gpu/types.ts';
-import { StageRunner } from './runner.ts';
-import { HostMemorySink } from './sinks/hostMemory.ts';
+import { StageRunner, type StageRunnerOptions } from './runner.ts';
+import { SinkSet, snapshotHookSpecs } from './sinks/sinkSet.ts';
 
 /** Energies, forces, virial and stress of a structure. */
 export interface Evaluation {
@@ -51,40 +53,66 @@ export async function evaluateOn<C>(engine: Engine<C>, batch: Batch): Promise<Ev
   };
 }
 
+/** What a run needs besides the engine: the pipeline's segments, its systems, and batching. */
+export interface RunInput {
+  stages: readonly SegmentSpec[];
+  /** The systems (the engine's batch without batching; see engineBatch in runner.ts). */
+  systems: Batch;
+  batching?: BatchingSpec;
+}
+
+/** The run input of a parsed spec over `systems`. */
+export function runInput(spec: Pick<PipelineSpec, 'stages' | 'batching'>, systems: Batch): RunInput {
+  return { stages: spec.stages, systems, ...(spec.batching ? { batching: spec.batching } : {}) };
+}
+
 /** Result of a whole run. */
 export interface RunOutcome {
   end: RunEnd;
   message?: string;
-  /** Frames written by snapshot hooks (the newest `sinkCapacity`). */
-  frames: Frame[];
-  /** State at the end. */
+  /** Frames held in host memory by snapshot hooks, by step. */
+  frames: TrajectoryFrame[];
+  /** State of the engine's batch at the end. */
   final: AtomState;
+  /** With batching: every system as it left the last segment, in the order they finished. */
+  finished: readonly Batch[];
 }
 
-/** Runs a chain of stages on an engine to its end, streaming events to `listener`. */
+/**
+ * Runs a pipeline on an engine to its end, streaming events to `listener`. Snapshot hooks write to
+ * `options.sinks`, or to sinks made here (host rings; Zarr in memory).
+ */
 export async function runOn<C>(
   engine: Engine<C>,
-  stages: readonly StageSpec[],
-  atomsPtr: Int32Array,
+  input: RunInput,
   listener: EngineListener,
-  sinkCapacity = 100_000,
+  options: { sinks?: SinkSet; extraHooks?: StageRunnerOptions<C>['extraHooks'] } = {},
 ): Promise<RunOutcome> {
-  const sink = new HostMemorySink(sinkCapacity);
+  const sinks =
+    options.sinks ??
+    (await SinkSet.create(snapshotHookSpecs(input.stages), { zarrStore: new MemoryStore() }));
   let message: string | undefined;
-  const runner = new StageRunner(
-    {
-      engine,
-      stages,
-      sink,
-      viewFrameIntervalMs: 0,
-      listener: (e) => {
-        if (e.type === 'end' && e.message) message = e.message;
-        listener(e);
-      },
+  const runner = new StageRunner({
+    engine,
+    stages: input.stages,
+    systems: input.systems,
+    ...(input.batching ? { batching: input.batching } : {}),
+    hookDeps: { sinks },
+    viewFrameIntervalMs: 0,
+    ...(options.extraHooks ? { extraHooks: options.extraHooks } : {}),
+    listener: (e) => {
+      if (e.type === 'end' && e.message) message = e.message;
+      listener(e);
     },
-    atomsPtr,
-  );
+  });
   const end = await runner.run();
+  await sinks.flush();
   const final = await engine.readAtoms();
-  return { end, frames: sink.read(), final, ...(message ? { message } : {}) };
+  return {
+    end,
+    frames: sinks.hostFrames(),
+    final,
+    finished: runner.finishedSystems(),
+    ...(message ? { message } : {}),
+  };
 }

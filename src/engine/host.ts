@@ -4,19 +4,20 @@
  */
 import type { PipelineSpec, PipelineSpecInput } from '../io/spec.ts';
 import { parseSpec, stageName } from '../io/spec.ts';
-import type { EngineListener, EngineWorkerApi, Frame, RunEnd } from './api.ts';
+import type { ZarrStore } from '../io/zarr/store.ts';
+import type { TrajectoryFrame } from '../io/zarr/trajectoryFrame.ts';
+import { exportZarrZip } from '../io/zarr/zarrZip.ts';
+import type { EngineListener, EngineWorkerApi, RunEnd } from './api.ts';
 import type { Batch } from './batch.ts';
 import { cloneBatch } from './batch.ts';
 import { requestGpuDevice } from './device.ts';
-import { createGpuEngine } from './gpu/engine.ts';
-import type { GpuEngine } from './gpu/types.ts';
+import { createGpuEngine, type WebGpuEngine } from './gpu/engine.ts';
 import type { EamTabulation } from './potentials/eamTabulation.ts';
 import type { RunPosition } from './runner.ts';
-import { StageRunner } from './runner.ts';
-import { HostMemorySink } from './sinks/hostMemory.ts';
+import { engineBatch, StageRunner } from './runner.ts';
+import { openRunStore } from './sinks/opfsRuns.ts';
+import { SinkSet, snapshotHookSpecs } from './sinks/sinkSet.ts';
 import { buildSystem } from './structures/index.ts';
-
-const SNAPSHOT_CAPACITY_DEFAULT = 1000;
 
 export class EngineHost implements EngineWorkerApi {
   private device: GPUDevice | null = null;
@@ -25,9 +26,9 @@ export class EngineHost implements EngineWorkerApi {
   private initial: Batch | null = null;
   private tables: EamTabulation | undefined = undefined;
   private listener: EngineListener = () => {};
-  private engine: GpuEngine | null = null;
+  private engine: WebGpuEngine | null = null;
   private runner: StageRunner<GPUCommandEncoder> | null = null;
-  private sink = new HostMemorySink(SNAPSHOT_CAPACITY_DEFAULT);
+  private sinks: SinkSet | null = null;
   private deviceLost: string | null = null;
   private running: Promise<RunEnd> | null = null;
 
@@ -54,15 +55,19 @@ export class EngineHost implements EngineWorkerApi {
     // Build the new engine before touching the current one, so that a refused system or
     // potential leaves the loaded one as it was.
     const engine = await this.createEngine(spec, initial, tables);
-    const capacity = Math.max(
-      SNAPSHOT_CAPACITY_DEFAULT,
-      ...spec.stages.flatMap((s) => s.hooks.flatMap((h) => (h.kind === 'snapshot' ? [h.capacity] : []))),
-    );
+    let sinks: SinkSet;
+    try {
+      sinks = await this.createSinks(spec, engine);
+    } catch (error) {
+      engine.destroy();
+      throw error;
+    }
     this.spec = spec;
     this.initial = initial;
     this.tables = tables;
     this.listener = listener;
-    this.sink = new HostMemorySink(capacity);
+    this.sinks?.destroy();
+    this.sinks = sinks;
     this.install(engine, undefined);
     listener({
       type: 'loaded',
@@ -88,9 +93,14 @@ export class EngineHost implements EngineWorkerApi {
       this.listener({ type: 'end', reason, message, step: runner.where().step });
       return reason;
     });
-    this.running = running;
+    const flushed = running.then(async (reason) => {
+      // GPU rings drain into the Zarr trajectory and host rings; the store is complete up to the end.
+      if (reason !== 'device-lost') await this.sinks?.flush().catch(() => {});
+      return reason;
+    });
+    this.running = flushed;
     try {
-      return await running;
+      return await flushed;
     } finally {
       this.running = null;
     }
@@ -108,22 +118,29 @@ export class EngineHost implements EngineWorkerApi {
     this.runner?.stop();
   }
 
-  async snapshots(): Promise<Frame[]> {
-    return this.sink.read();
+  async snapshots(): Promise<TrajectoryFrame[]> {
+    await this.sinks?.drain();
+    return this.sinks?.hostFrames() ?? [];
   }
 
   async restartFromLastSnapshot(): Promise<{ step: number; stage: number }> {
     if (!this.spec || !this.initial) throw new Error('nothing loaded: call load() first');
+    if (this.spec.batching) {
+      throw new Error(
+        'a run with inflight batching cannot restart from a snapshot (its systems move between slots); load the spec again',
+      );
+    }
     if (this.running) {
       this.runner?.stop();
       await this.running;
     }
     this.device = null;
     await this.ensureDevice();
-    const snapshot = this.sink.last();
+    const snapshot = this.sinks?.lastFrame();
     const batch = cloneBatch(this.initial);
     let start: RunPosition | undefined;
-    if (snapshot?.velocities) {
+    // A whole-batch frame (every system, batch order) with velocities is a restart point.
+    if (snapshot?.velocities && snapshot.positions.length === batch.positions.length) {
       batch.positions.set(snapshot.positions);
       batch.velocities.set(snapshot.velocities);
       start = {
@@ -133,7 +150,10 @@ export class EngineHost implements EngineWorkerApi {
         time: snapshot.time,
       };
     }
-    this.install(await this.createEngine(this.spec, batch, this.tables), start);
+    const engine = await this.createEngine(this.spec, batch, this.tables);
+    this.sinks?.destroy();
+    this.sinks = await this.createSinks(this.spec, engine);
+    this.install(engine, start);
     const at = start ?? { stage: 0, step: 0 };
     return { step: at.step, stage: at.stage };
   }
@@ -142,32 +162,42 @@ export class EngineHost implements EngineWorkerApi {
     this.device?.destroy();
   }
 
-  /** Creates a GPU engine for a batch on the current device. */
+  /** Creates a GPU engine for the run of `systems` on the current device (resident batch with batching). */
   private createEngine(
     spec: PipelineSpec,
-    batch: Batch,
+    systems: Batch,
     tables: EamTabulation | undefined,
-  ): Promise<GpuEngine> {
-    return createGpuEngine(this.device!, batch, spec.potential, {
+  ): Promise<WebGpuEngine> {
+    return createGpuEngine(this.device!, engineBatch(systems, spec.batching), spec.potential, {
       skin: spec.neighbor.skin,
       ...(tables ? { tables } : {}),
     });
   }
 
   /** Makes `engine` the current one (destroying the previous) with a runner starting at `start`. */
-  private install(engine: GpuEngine, start: RunPosition | undefined): void {
+  private install(engine: WebGpuEngine, start: RunPosition | undefined): void {
     if (this.engine !== engine) this.engine?.destroy();
     this.engine = engine;
-    this.runner = new StageRunner(
-      {
-        engine,
-        stages: this.spec!.stages,
-        listener: (e) => this.listener(e),
-        sink: this.sink,
-        ...(start ? { start } : {}),
-      },
-      this.initial!.atomsPtr,
-    );
+    const spec = this.spec!;
+    this.runner = new StageRunner({
+      engine,
+      stages: spec.stages,
+      systems: this.initial!,
+      ...(spec.batching ? { batching: spec.batching } : {}),
+      listener: (e) => this.listener(e),
+      hookDeps: { sinks: this.sinks! },
+      ...(start ? { start } : {}),
+    });
+  }
+
+  /** The sinks of a run of `spec` on `engine` (GPU rings copy from its buffers). */
+  private async createSinks(spec: PipelineSpec, engine: WebGpuEngine): Promise<SinkSet> {
+    const zarrStore = await this.trajectoryStore(spec);
+    return SinkSet.create(snapshotHookSpecs(spec.stages), {
+      ...(zarrStore ? { zarrStore, zarr: { pipelineSpec: spec, flushEveryFrames: 20 } } : {}),
+      gpu: { device: engine.device, source: engine.buffers },
+      emit: (e) => this.listener(e),
+    });
   }
 
   private async ensureDevice(): Promise<void> {
@@ -182,5 +212,22 @@ export class EngineHost implements EngineWorkerApi {
       this.runner?.abort('device-lost', this.deviceLost);
       this.listener({ type: 'device-lost', message: this.deviceLost, canRestart: true });
     });
+  }
+
+  async exportTrajectory(): Promise<{ blob: Blob; frames: number } | null> {
+    const sinks = this.sinks;
+    const zarr = sinks?.zarr;
+    if (!sinks || !zarr) return null;
+    await sinks.flush();
+    return { blob: await exportZarrZip(zarr.store), frames: zarr.length };
+  }
+
+  /**
+   * Where the Zarr trajectory of a run of `spec` goes: a fresh run directory in the Origin Private
+   * File System when a snapshot hook writes to Zarr or a GPU ring (older runs pruned); none in Node.
+   */
+  private async trajectoryStore(spec: PipelineSpec): Promise<ZarrStore | undefined> {
+    if (!snapshotHookSpecs(spec.stages).some((h) => h.sink !== 'host')) return undefined;
+    return openRunStore();
   }
 }

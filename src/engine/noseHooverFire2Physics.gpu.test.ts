@@ -9,7 +9,7 @@ import { parseSpec } from '../io/spec.ts';
 import type { EngineEvent, LogRecord } from './api.ts';
 import type { Batch } from './batch.ts';
 import { requestGpuDevice } from './device.ts';
-import { runOn } from './evaluate.ts';
+import { runInput, runOn } from './evaluate.ts';
 import { createGpuEngine } from './gpu/engine.ts';
 import { fire2Minimize } from './reference/fire2.ts';
 import { lennardJonesReference } from './reference/lennardJones.ts';
@@ -30,7 +30,7 @@ async function runSpec(
   const spec = parseSpec(input);
   const engine = await createGpuEngine(device, batch, spec.potential, { skin: spec.neighbor.skin });
   const events: EngineEvent[] = [];
-  const { end } = await runOn(engine, spec.stages, batch.atomsPtr, (e) => events.push(e));
+  const { end } = await runOn(engine, runInput(spec, batch), (e) => events.push(e));
   engine.destroy();
   expect(end).toBe('completed');
   return { logs: events.flatMap((e) => (e.type === 'log' ? [e.record] : [])), events };

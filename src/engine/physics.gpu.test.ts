@@ -7,7 +7,7 @@ import type { PipelineSpecInput } from '../io/spec.ts';
 import { parseSpec } from '../io/spec.ts';
 import type { EngineEvent, LogRecord } from './api.ts';
 import { requestGpuDevice } from './device.ts';
-import { runOn } from './evaluate.ts';
+import { runInput, runOn } from './evaluate.ts';
 import { createGpuEngine } from './gpu/engine.ts';
 import { fireMinimize } from './reference/dynamics.ts';
 import { lennardJonesReference } from './reference/lennardJones.ts';
@@ -29,7 +29,7 @@ async function runSpec(
   const batch = buildSystem(spec.system);
   const engine = await createGpuEngine(device, batch, spec.potential, { skin: spec.neighbor.skin });
   const events: EngineEvent[] = [];
-  const { end } = await runOn(engine, spec.stages, batch.atomsPtr, (e) => events.push(e));
+  const { end } = await runOn(engine, runInput(spec, batch), (e) => events.push(e));
   engine.destroy();
   expect(end).toBe('completed');
   const logs = events.flatMap((e) => (e.type === 'log' ? [e.record] : []));

@@ -8,7 +8,7 @@ import { createGpuEngine } from './gpu/engine.ts';
 import type { Hook, HookPoint } from './hooks/hook.ts';
 import { HOOK_POINTS } from './hooks/hook.ts';
 import { StageRunner } from './runner.ts';
-import { HostMemorySink } from './sinks/hostMemory.ts';
+import { SinkSet, snapshotHookSpecs } from './sinks/sinkSet.ts';
 import { buildSystem } from './structures/index.ts';
 
 let device: GPUDevice;
@@ -37,19 +37,20 @@ async function setup(input: PipelineSpecInput, extraHooks?: (stage: number) => H
   const batch = buildSystem(spec.system);
   const engine = await createGpuEngine(device, batch, spec.potential, { skin: spec.neighbor.skin });
   const events: EngineEvent[] = [];
-  const sink = new HostMemorySink(100);
-  const runner = new StageRunner(
-    {
-      engine,
-      stages: spec.stages,
-      listener: (e) => events.push(e),
-      sink,
-      viewFrameIntervalMs: 0,
-      ...(extraHooks ? { extraHooks } : {}),
-    },
-    batch.atomsPtr,
-  );
-  return { runner, events, sink, engine };
+  const sinks = await SinkSet.create(snapshotHookSpecs(spec.stages));
+  const runner = new StageRunner({
+    engine,
+    stages: spec.stages,
+    systems: batch,
+    listener: (e) => events.push(e),
+    hookDeps: { sinks },
+    viewFrameIntervalMs: 0,
+    // A plain stage's hooks are those of its one sub-stage (status code 0).
+    ...(extraHooks
+      ? { extraHooks: (stage: number, sub: number | null) => (sub === 0 ? extraHooks(stage) : []) }
+      : {}),
+  });
+  return { runner, events, sinks, engine };
 }
 
 /** A hook that records (stage, step, point) each time it fires. */
@@ -77,7 +78,7 @@ describe('StageRunner (gpu)', () => {
   });
 
   it('runs stages in order, counts steps and time, and writes snapshots at their frequency', async () => {
-    const { runner, events, sink, engine } = await setup(
+    const { runner, events, sinks, engine } = await setup(
       base([
         {
           kind: 'langevin',
@@ -95,7 +96,7 @@ describe('StageRunner (gpu)', () => {
     expect(events.filter((e) => e.type === 'stage').map((e) => (e.type === 'stage' ? e.stage : -1))).toEqual([
       0, 1,
     ]);
-    expect(sink.read().map((f) => [f.stage, f.stageStep, f.step])).toEqual([
+    expect(sinks.hostFrames().map((f) => [f.stage, f.stageStep, f.step])).toEqual([
       [0, 5, 5],
       [0, 10, 10],
     ]);

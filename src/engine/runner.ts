@@ -1,25 +1,47 @@
 /**
- * The stage runner: runs a chain of stages (FIRE → NVT → NVE ...) on a GPU engine, firing hooks at the
- * nine insertion points of each step and ending a stage early when its convergence criteria hold.
+ * The stage runner: runs the segments of a pipeline (`pipe(a, b, …)`; each a stage or a fused stage
+ * `fuse(x, y, …)`) on one engine, for a batch of many systems, with inflight batching when the spec
+ * asks for it (DESIGN §4, seeds 000–002).
  *
- * Steps on which no hook fires are encoded back to back into one command encoder and submitted as a
- * chunk: no CPU round trip inside a step. A step on which hooks fire is split at the hook points that
- * need it, and the GPU is read only when a hook asks for data.
+ * A segment's sub-stages share one force evaluation per step; sub-stage i updates only the systems
+ * whose status code is i (a plain stage is one sub-stage, code 0). A system whose criteria hold, or
+ * whose step budget in its sub-stage is spent, moves to code i + 1; on reaching the exit code it
+ * leaves the segment: without batching it waits (parked) until every system has left; with batching
+ * its slot is refilled at once from the segment's queue by the size-aware sampler, and the system
+ * joins the next segment's queue. A segment ends when every system has left and nobody waits, or at
+ * its step limit.
+ *
+ * Steps on which nothing fires are encoded back to back into one command list and submitted as a
+ * chunk (no CPU round trip inside a step). A step on which hooks fire is split at the points that
+ * need it, and the GPU is read only when a hook, a criterion or a refill asks for data.
+ *
+ * Hook points. A plain stage's hooks fire at all nine points. In a fused stage, hooks of the fused
+ * stage itself see the whole batch at all nine points; hooks of a sub-stage fire as the seed's
+ * FusedStage specifies: before-step, after-compute, before-pre-update and after-post-update (both for
+ * every sub-stage, even one without systems), after-step and on-converge; never before-compute,
+ * after-pre-update or before-post-update. One deliberate difference of order: each sub-stage's
+ * before-pre-update and pre-update come before the shared force evaluation and its post-update and
+ * after-post-update after it, because velocity Verlet needs the new forces between its two half
+ * kicks (the seed runs both halves after the evaluation, which makes VV first order).
  */
-import type { StageSpec } from '../io/spec.ts';
-import { isMinimizer, stageName } from '../io/spec.ts';
+import type { BatchingSpec, SegmentSpec, StageSpec } from '../io/spec.ts';
+import { isMinimizer, stageName, subStages } from '../io/spec.ts';
 import type { AtomState, EngineListener, RunEnd, SystemStats } from './api.ts';
+import type { Batch } from './batch.ts';
+import { ResidentBatch, splitSystems } from './batching/residentBatch.ts';
+import { SizeAwareSampler } from './batching/sampler.ts';
 import type { Dynamics, Engine } from './gpu/types.ts';
-import { criteriaFromSpec, hooksFromSpec, logRecord, nanGuardHook } from './hooks/fromSpec.ts';
-import type { ConvergenceCriterion, Hook, HookContext, HookPoint } from './hooks/hook.ts';
+import { ConstraintBoard } from './hooks/constraints.ts';
+import { criterionFromSpec } from './hooks/criteria.ts';
+import { type HookFactoryDeps, hooksFromSpec, implicitNanGuard, logRecord } from './hooks/fromSpec.ts';
+import type { ConvergenceCriterion, Hook, HookContext, HookPoint, SlotView } from './hooks/hook.ts';
 import { hookFires } from './hooks/hook.ts';
-import type { HostMemorySink } from './sinks/hostMemory.ts';
 
 /** Where a run stands: used to resume after a pause, a restart or a device loss. */
 export interface RunPosition {
-  /** Index of the current stage. */
+  /** Index of the current segment (stage or fused stage). */
   stage: number;
-  /** Steps completed in the current stage. */
+  /** Steps completed in the current segment. */
   stageStep: number;
   /** Steps completed over the run. */
   step: number;
@@ -29,14 +51,22 @@ export interface RunPosition {
 
 export interface StageRunnerOptions<C> {
   engine: Engine<C>;
-  stages: readonly StageSpec[];
+  /** The pipeline's segments, in order. */
+  stages: readonly SegmentSpec[];
+  /**
+   * The run's systems. Without batching they are the engine's batch (slot s = system s); with
+   * batching the engine was created on {@link engineBatch} and these wait in the first queue.
+   */
+  systems: Batch;
+  /** Inflight batching (see {@link engineBatch}). */
+  batching?: BatchingSpec;
   listener: EngineListener;
-  /** Sink of the snapshot hooks. */
-  sink: HostMemorySink;
-  /** Where to start (default: the beginning). */
+  /** What hook factories need besides the events (sinks). */
+  hookDeps?: Omit<HookFactoryDeps, 'emit'>;
+  /** Where to start (default: the beginning; only without batching). */
   start?: RunPosition;
-  /** Extra hooks per stage index, added to those of the spec (tests, tools). */
-  extraHooks?: (stage: number) => Hook[];
+  /** Extra hooks per segment and sub-stage (null: the segment's own level), for tests and tools. */
+  extraHooks?: (segment: number, subStage: number | null) => Hook[];
   /** Least wall time between two live frames sent to the viewer, ms (0: none). */
   viewFrameIntervalMs?: number;
   /** Wall time one chunk of steps should take, ms: bounds the latency of pause and stop. */
@@ -45,18 +75,34 @@ export interface StageRunnerOptions<C> {
   rank?: number;
 }
 
-/** Status code of the systems a stage updates; converged systems move to {@link CONVERGED_STATUS}. */
-const ACTIVE_STATUS = 0;
-const CONVERGED_STATUS = 1;
+/** Status code of empty slots: no dynamics ever updates it. */
+export const VACANT_STATUS = 63;
+/** Status code of systems that left the segment and wait for its end (without batching). */
+export const PARKED_STATUS = 62;
 /** Largest number of steps encoded into one command encoder. */
 const MAX_CHUNK = 1000;
 
+/** The batch to create the engine on for a run of `systems` under `batching` (all of them without). */
+export function engineBatch(systems: Batch, batching?: BatchingSpec): Batch {
+  return batching ? new ResidentBatch(batching.maxSystems, batching.maxAtoms).compose() : systems;
+}
+
+/** A sub-stage while its segment runs. */
+interface SubStage<C> {
+  spec: StageSpec;
+  code: number;
+  dynamics: Dynamics<C>;
+  hooks: Hook[];
+  criteria: ConvergenceCriterion[];
+}
+
+/** Why a system moved on. */
+type Move = { slot: number; reason: 'converged' | 'budget' };
+
 export class StageRunner<C> {
   private readonly engine: Engine<C>;
-  private readonly stages: readonly StageSpec[];
+  private readonly stages: readonly SegmentSpec[];
   private readonly emit: EngineListener;
-  private readonly sink: HostMemorySink;
-  private readonly atomsPerSystem: Int32Array;
   private position: RunPosition;
   private stopRequest: { reason: RunEnd; message: string } | null = null;
   private pauseGate: { promise: Promise<void>; release: () => void } | null = null;
@@ -64,24 +110,65 @@ export class StageRunner<C> {
   private lastFrameAt = 0;
   private forcesValid = false;
 
-  constructor(
-    private readonly options: StageRunnerOptions<C>,
-    atomsPtr: Int32Array,
-  ) {
+  // Slots: one per engine system.
+  private readonly nSlots: number;
+  private readonly systemIds: Int32Array;
+  private readonly status: Int32Array;
+  private readonly stageSteps: Int32Array;
+  private atomsPtr: Int32Array;
+  private atomsPerSlot: Int32Array;
+  private composed: Batch;
+  private readonly resident: ResidentBatch | null;
+  /** Queue of each segment (batching only); the last entry collects systems done with the pipeline. */
+  private readonly queues: SizeAwareSampler[] = [];
+  private readonly finished: Batch[] = [];
+  /** Per slot: converged in its current sub-stage (the hook context's mask). */
+  private converged: boolean[];
+  /** Hooks of the running segment (disposed at its end). */
+  private segmentHooks: Hook[] = [];
+  /** Where the running segment's constraint hooks post (re-sent after a reload lifts them). */
+  private constraints = new ConstraintBoard();
+
+  constructor(private readonly options: StageRunnerOptions<C>) {
     this.engine = options.engine;
     this.stages = options.stages;
     this.emit = options.listener;
-    this.sink = options.sink;
-    this.atomsPerSystem = Int32Array.from(
-      { length: atomsPtr.length - 1 },
-      (_, s) => atomsPtr[s + 1]! - atomsPtr[s]!,
-    );
+    this.nSlots = options.engine.nSystems;
+    this.systemIds = new Int32Array(this.nSlots);
+    this.status = new Int32Array(this.nSlots).fill(VACANT_STATUS);
+    this.stageSteps = new Int32Array(this.nSlots);
+    this.converged = new Array<boolean>(this.nSlots).fill(false);
+    const systems = options.systems;
+    if (options.batching) {
+      if (options.start) throw new Error('a batched run cannot resume from a position');
+      this.resident = new ResidentBatch(options.batching.maxSystems, options.batching.maxAtoms);
+      if (this.resident.nSlots !== this.nSlots || this.resident.nAtoms !== options.engine.nAtoms)
+        throw new Error('with batching, create the engine on engineBatch(systems, batching)');
+      for (let k = 0; k <= this.stages.length; k++)
+        this.queues.push(new SizeAwareSampler(options.batching.maxAtoms));
+      this.queues[0]!.push(...splitSystems(systems));
+      this.composed = this.resident.compose();
+      this.systemIds.fill(-1);
+    } else {
+      if (systems.nSystems !== this.nSlots || systems.nAtoms !== options.engine.nAtoms)
+        throw new Error('without batching, the engine must hold exactly the run’s systems');
+      this.resident = null;
+      this.composed = systems;
+      this.systemIds.set(systems.systemIds);
+    }
+    this.atomsPtr = this.composed.atomsPtr.slice();
+    this.atomsPerSlot = slotSizes(this.atomsPtr);
     this.position = { ...(options.start ?? { stage: 0, stageStep: 0, step: 0, time: 0 }) };
   }
 
   /** A copy of where the run stands. */
   where(): RunPosition {
     return { ...this.position };
+  }
+
+  /** Systems that went through every segment (batching only), in the order they finished. */
+  finishedSystems(): readonly Batch[] {
+    return this.finished;
   }
 
   pause(): void {
@@ -110,18 +197,13 @@ export class StageRunner<C> {
     this.resume();
   }
 
-  /** Runs the remaining stages; resolves with the reason the run ended. */
+  /** Runs the remaining segments; resolves with the reason the run ended. */
   async run(): Promise<RunEnd> {
     this.emit({ type: 'state', state: 'running' });
     try {
-      if (!this.forcesValid) {
-        const commands = this.engine.begin('initial compute');
-        this.engine.encodeCompute(commands);
-        this.engine.submit(commands);
-        this.forcesValid = true;
-      }
+      if (!this.forcesValid) this.computeForces('initial compute');
       while (this.position.stage < this.stages.length && !this.stopRequest) {
-        await this.runStage(this.position.stage);
+        await this.runSegment(this.position.stage);
         if (this.stopRequest) break;
         this.position = { ...this.position, stage: this.position.stage + 1, stageStep: 0 };
       }
@@ -139,29 +221,68 @@ export class StageRunner<C> {
     }
   }
 
-  private async runStage(index: number): Promise<void> {
-    const spec = this.stages[index]!;
+  private computeForces(label: string): void {
+    const commands = this.engine.begin(label);
+    this.engine.encodeCompute(commands);
+    this.engine.submit(commands);
+    this.forcesValid = true;
+  }
+
+  private slotView(): SlotView {
+    return {
+      systemIds: this.systemIds,
+      atomsPtr: this.atomsPtr,
+      status: this.status,
+      atoms: this.atomsPerSlot,
+      stageSteps: this.stageSteps,
+      types: this.composed.types,
+      atomicNumbers: this.composed.atomicNumbers,
+      cells: this.composed.cells,
+      pbc: this.composed.pbc,
+    };
+  }
+
+  private async runSegment(index: number): Promise<void> {
+    const segment = this.stages[index]!;
     const engine = this.engine;
-    const dynamics = engine.createDynamics(spec);
+    const fused = segment.kind === 'fused';
+    const specs = subStages(segment);
+    const entry = segment.kind === 'fused' ? segment.entryStatus : 0;
+    const exit = segment.kind === 'fused' ? (segment.exitStatus ?? specs.length) : 1;
+    const maxSteps = segment.kind === 'fused' ? segment.steps : Number.POSITIVE_INFINITY;
+    this.constraints = new ConstraintBoard();
+    const deps: HookFactoryDeps = {
+      ...this.options.hookDeps,
+      emit: this.emit,
+      constraints: this.constraints,
+    };
+    const subs: SubStage<C>[] = [];
     try {
-      const deps = { emit: this.emit, sink: this.sink, atomsPerSystem: this.atomsPerSystem };
-      const hooks = [
-        ...hooksFromSpec(spec.hooks, deps),
-        nanGuardHook(Math.min(100, ...spec.hooks.map((h) => h.every))),
-        ...(this.options.extraHooks?.(index) ?? []),
-      ];
-      const criteria = criteriaFromSpec(spec.convergence);
-      const converged = new Array<boolean>(engine.nSystems).fill(false);
-      engine.writeStatus(new Int32Array(engine.nSystems).fill(ACTIVE_STATUS));
-      if (this.position.stageStep === 0) {
-        dynamics.reset();
-        engine.resetStepCounters();
-        if (isMinimizer(spec)) await engine.zeroVelocities();
+      for (let code = entry; code < exit; code++) {
+        const spec = specs[code]!;
+        subs.push({
+          spec,
+          code,
+          dynamics: engine.createDynamics(spec),
+          hooks: [...hooksFromSpec(spec.hooks, deps), ...(this.options.extraHooks?.(index, code) ?? [])],
+          criteria: spec.convergence.map(criterionFromSpec),
+        });
       }
-      this.emit({ type: 'stage', stage: index, name: stageName(spec, index), step: this.position.step });
+      const ownHooks = fused
+        ? [...hooksFromSpec(segment.hooks, deps), ...(this.options.extraHooks?.(index, null) ?? [])]
+        : [];
+      const everyHook = [...ownHooks, ...subs.flatMap((s) => s.hooks)];
+      ownHooks.push(implicitNanGuard(everyHook));
+      this.segmentHooks = [...ownHooks, ...subs.flatMap((s) => s.hooks)];
+
+      this.emit({ type: 'stage', stage: index, name: stageName(segment, index), step: this.position.step });
+      await this.enterSegment(index, subs, entry);
+      // Resuming (after a device loss): systems keep the steps they made in the segment.
+      if (this.position.stageStep > 0) this.stageSteps.fill(this.position.stageStep);
+      await this.settle(index, subs, exit, []);
       await this.emitStageStartLog(index);
 
-      while (this.position.stageStep < spec.steps && !this.stopRequest && converged.includes(false)) {
+      while (!this.stopRequest && this.position.stageStep < maxSteps && this.segmentBusy(subs)) {
         if (this.pauseGate) {
           this.emit({ type: 'state', state: 'paused' });
           await this.pauseGate.promise;
@@ -170,62 +291,116 @@ export class StageRunner<C> {
         }
         const t0 = performance.now();
         const first = this.position.stageStep + 1;
-        const last = this.chunkEnd(first, spec.steps, hooks, criteria);
-        // Steps first..last-1 fire nothing: encode them back to back.
+        const last = this.chunkEnd(first, maxSteps, ownHooks, subs);
         if (last > first) {
+          // Steps first..last-1 fire nothing and move no system: encode them back to back.
           const enc = engine.begin(`steps ${first}..${last - 1}`);
           for (let n = first; n < last; n++) {
-            dynamics.encodePreUpdate(enc, ACTIVE_STATUS);
+            for (const s of subs) s.dynamics.encodePreUpdate(enc, s.code);
             engine.encodeCompute(enc);
-            dynamics.encodePostUpdate(enc, ACTIVE_STATUS);
+            for (const s of subs) s.dynamics.encodePostUpdate(enc, s.code);
           }
           engine.submit(enc);
-          this.advance(spec, last - first);
+          this.advance(subs, last - first);
         }
-        await this.hookedStep(index, spec, dynamics, hooks, criteria, converged);
+        await this.hookedStep(index, fused, ownHooks, subs, exit);
         await this.sendViewFrame(false);
         this.adaptChunk(last - first + 1, performance.now() - t0);
       }
-      if (isMinimizer(spec)) await engine.zeroVelocities();
+      if (!this.stopRequest) await this.leaveSegment(index, subs, exit);
     } finally {
-      dynamics.destroy();
+      for (const s of subs) s.dynamics.destroy();
+      for (const hook of this.segmentHooks) hook.dispose?.(engine);
+      this.segmentHooks = [];
     }
   }
 
-  /** Last step of the next chunk: the first step from `first` on where a hook or criterion fires. */
+  /** Whether the segment still has systems to step. */
+  private segmentBusy(subs: readonly SubStage<C>[]): boolean {
+    const codes = new Set(subs.map((s) => s.code));
+    return this.status.some((c) => codes.has(c));
+  }
+
+  /** Puts the segment's systems at the entry code: all of them without batching, the first admitted with. */
+  private async enterSegment(index: number, subs: readonly SubStage<C>[], entry: number): Promise<void> {
+    if (this.resident) {
+      await this.refill(index, subs, entry);
+      return;
+    }
+    const all = Array.from({ length: this.nSlots }, (_, s) => s);
+    await this.enterSubStage(subs, all, entry, null);
+  }
+
+  /**
+   * Moves `slots` into the sub-stage of `code` (they come from sub-stage `from`, or from outside when
+   * null): fresh per-system dynamics state, step counters and criteria, and rest for minimizers.
+   */
+  private async enterSubStage(
+    subs: readonly SubStage<C>[],
+    slots: readonly number[],
+    code: number,
+    from: SubStage<C> | null,
+  ): Promise<void> {
+    if (slots.length === 0) return;
+    const sub = subs.find((s) => s.code === code);
+    for (const s of slots) {
+      this.status[s] = code;
+      this.stageSteps[s] = 0;
+      this.converged[s] = false;
+    }
+    if (!sub) return;
+    sub.dynamics.reset(slots);
+    this.engine.resetStepCounters(slots);
+    for (const c of sub.criteria) c.reset?.(slots);
+    // Minimizers start from rest; a system leaving one starts the next stage from rest too.
+    if (isMinimizer(sub.spec) || (from && isMinimizer(from.spec))) await this.engine.zeroVelocities(slots);
+  }
+
+  /** The last step of the next chunk: the first step from `first` on where anything happens. */
   private chunkEnd(
     first: number,
-    steps: number,
-    hooks: readonly Hook[],
-    criteria: readonly ConvergenceCriterion[],
+    maxSteps: number,
+    ownHooks: readonly Hook[],
+    subs: readonly SubStage<C>[],
   ): number {
-    const cap = Math.min(steps, first + this.chunkSize - 1);
-    let end = cap;
-    for (const every of [...hooks.map((h) => h.every), ...criteria.map((c) => c.every)]) {
-      const next = Math.ceil(first / every) * every;
-      if (next < end) end = next;
+    let end = Math.min(maxSteps, first + this.chunkSize - 1);
+    const everies = [
+      ...ownHooks.map((h) => h.every),
+      ...subs.flatMap((s) => [...s.hooks.map((h) => h.every), ...s.criteria.map((c) => c.every)]),
+    ];
+    for (const every of everies) end = Math.min(end, Math.ceil(first / every) * every);
+    // A step budget running out moves a system: that step must be a hooked one.
+    for (let slot = 0; slot < this.nSlots; slot++) {
+      const sub = subs.find((s) => s.code === this.status[slot]);
+      if (sub) end = Math.min(end, first - 1 + Math.max(1, sub.spec.steps - this.stageSteps[slot]!));
     }
-    return end;
+    return Math.max(first, end);
   }
 
-  private advance(spec: StageSpec, steps: number): void {
+  private advance(subs: readonly SubStage<C>[], steps: number): void {
     this.position.stageStep += steps;
     this.position.step += steps;
-    if (!isMinimizer(spec)) this.position.time += steps * spec.dt;
+    let dt = 0;
+    for (let slot = 0; slot < this.nSlots; slot++) {
+      const sub = subs.find((s) => s.code === this.status[slot]);
+      if (!sub) continue;
+      this.stageSteps[slot]! += steps;
+      // Simulated time follows the first MD sub-stage that has systems (minimizer steps take none).
+      if (dt === 0 && !isMinimizer(sub.spec)) dt = sub.spec.dt;
+    }
+    this.position.time += steps * dt;
   }
 
-  /** Runs one step split at the hook points where hooks fire, then checks convergence. */
+  /** One step split at the points where hooks fire, then convergence, migration and refill. */
   private async hookedStep(
-    stage: number,
-    spec: StageSpec,
-    dynamics: Dynamics<C>,
-    hooks: readonly Hook[],
-    criteria: readonly ConvergenceCriterion[],
-    converged: boolean[],
+    segment: number,
+    fused: boolean,
+    ownHooks: readonly Hook[],
+    subs: readonly SubStage<C>[],
+    exit: number,
   ): Promise<void> {
     const engine = this.engine;
     const n = this.position.stageStep + 1;
-    const globalStep = this.position.step + 1;
     let enc: C | null = null;
     const encoder = (): C => {
       enc ??= engine.begin(`step ${n}`);
@@ -241,24 +416,29 @@ export class StageRunner<C> {
       stats = null;
       atoms = null;
     };
-    const context = (point: HookPoint): HookContext => ({
+    const readStats = (): Promise<SystemStats> => {
+      stats ??= (() => {
+        engine.encodeStats(encoder());
+        flush();
+        return engine.readStats();
+      })();
+      return stats;
+    };
+    let newlyConverged: readonly number[] = [];
+    const context = (point: HookPoint, statusCode: number | null): HookContext => ({
       engine,
-      stage,
+      stage: segment,
       stageStep: n,
-      step: globalStep,
+      step: this.position.step + (point === 'after-step' || point === 'on-converge' ? 0 : 1),
       time: this.position.time,
       point,
-      converged,
+      converged: this.converged,
       rank: this.options.rank ?? 0,
-      stats: () => {
-        stats ??= (() => {
-          const e = encoder();
-          engine.encodeStats(e);
-          flush();
-          return engine.readStats();
-        })();
-        return stats;
-      },
+      slots: this.slotView(),
+      statusCode,
+      newlyConverged: point === 'on-converge' ? newlyConverged : [],
+      emit: this.emit,
+      stats: readStats,
       atoms: () => {
         if (!atoms) {
           flush();
@@ -270,55 +450,278 @@ export class StageRunner<C> {
         this.stopRequest ??= { reason, message };
       },
     });
-    const fire = async (point: HookPoint, stepForFrequency: number) => {
+    const fire = async (hooks: readonly Hook[], point: HookPoint, statusCode: number | null) => {
       for (const hook of hooks) {
-        if (!hookFires(hook, point, stepForFrequency)) continue;
+        if (!hookFires(hook, point, n)) continue;
         flush();
-        await hook.run(context(point));
+        await hook.run(context(point, statusCode));
       }
     };
+    /** Hooks of a sub-stage at a point: all nine in a plain stage, the seed's six in a fused one. */
+    const fireSub = (s: SubStage<C>, point: HookPoint) =>
+      fused && (point === 'before-compute' || point === 'after-pre-update' || point === 'before-post-update')
+        ? Promise.resolve()
+        : fire(s.hooks, point, s.code);
+    const fireAll = async (point: HookPoint) => {
+      await fire(ownHooks, point, null);
+      for (const s of subs) await fireSub(s, point);
+    };
 
-    await fire('before-step', n);
-    await fire('before-pre-update', n);
-    dynamics.encodePreUpdate(encoder(), ACTIVE_STATUS);
-    invalidate();
-    await fire('after-pre-update', n);
-    await fire('before-compute', n);
+    await fireAll('before-step');
+    await fire(ownHooks, 'before-pre-update', null);
+    for (const s of subs) {
+      await fireSub(s, 'before-pre-update');
+      s.dynamics.encodePreUpdate(encoder(), s.code);
+      invalidate();
+      if (!fused) await fireSub(s, 'after-pre-update');
+    }
+    await fire(ownHooks, 'after-pre-update', null);
+    await fireAll('before-compute');
     engine.encodeCompute(encoder());
     invalidate();
-    await fire('after-compute', n);
-    await fire('before-post-update', n);
-    dynamics.encodePostUpdate(encoder(), ACTIVE_STATUS);
-    invalidate();
-    this.advance(spec, 1);
-    await fire('after-post-update', n);
+    await fireAll('after-compute');
+    await fire(ownHooks, 'before-post-update', null);
+    for (const s of subs) {
+      if (!fused) await fireSub(s, 'before-post-update');
+      s.dynamics.encodePostUpdate(encoder(), s.code);
+      invalidate();
+      await fireSub(s, 'after-post-update');
+    }
+    await fire(ownHooks, 'after-post-update', null);
+    this.advance(subs, 1);
     flush();
 
-    const due = criteria.filter((c) => n % c.every === 0);
-    let newly: number[] = [];
-    if (due.length > 0) {
-      const s = await context('after-step').stats();
-      const holds = due.map((c) => c.test(s));
-      newly = converged.flatMap((was, sys) => (!was && holds.every((h) => h[sys]) ? [sys] : []));
+    // Convergence and budgets, per sub-stage, on the systems it holds.
+    const moves = new Map<SubStage<C>, Move[]>();
+    for (const s of subs) {
+      const slots = this.slotsWithStatus(s.code);
+      if (slots.length === 0) continue;
+      const list: Move[] = [];
+      if (s.criteria.some((c) => n % c.every === 0)) {
+        const st = await readStats();
+        const view = this.slotView();
+        const holds = s.criteria.map((c) => c.test(st, view));
+        for (const slot of slots) if (holds.every((h) => h[slot])) list.push({ slot, reason: 'converged' });
+      }
+      for (const slot of slots) {
+        if (this.stageSteps[slot]! >= s.spec.steps && !list.some((m) => m.slot === slot))
+          list.push({ slot, reason: 'budget' });
+      }
+      if (list.length > 0) moves.set(s, list);
     }
-    await fire('after-step', n);
-    if (newly.length > 0) {
-      for (const sys of newly) converged[sys] = true;
-      engine.writeStatus(Int32Array.from(converged, (c) => (c ? CONVERGED_STATUS : ACTIVE_STATUS)));
-      this.emit({ type: 'converged', stage, step: this.position.step, systems: newly });
-      // on-converge hooks fire whenever systems converge, whatever their frequency.
-      for (const hook of hooks)
-        if (hook.points.includes('on-converge')) await hook.run(context('on-converge'));
+    await fireAll('after-step');
+    if (moves.size === 0) return;
+
+    // on-converge: the converged systems of each sub-stage, while they still carry its status.
+    const allConverged: number[] = [];
+    for (const [s, list] of moves) {
+      const slots = list.filter((m) => m.reason === 'converged').map((m) => m.slot);
+      if (slots.length === 0) continue;
+      for (const slot of slots) this.converged[slot] = true;
+      allConverged.push(...slots);
+      this.emit({
+        type: 'converged',
+        stage: segment,
+        subStage: s.code,
+        step: this.position.step,
+        systems: slots.map((slot) => this.systemIds[slot]!),
+      });
+      newlyConverged = slots;
+      for (const hook of s.hooks)
+        if (hook.points.includes('on-converge')) await hook.run(context('on-converge', s.code));
     }
+    if (allConverged.length > 0) {
+      newlyConverged = allConverged;
+      for (const hook of ownHooks)
+        if (hook.points.includes('on-converge')) await hook.run(context('on-converge', null));
+    }
+
+    // Migrate, last sub-stage first so that no system moves twice in one step.
+    const leaving: number[] = [];
+    for (const s of [...subs].reverse()) {
+      const slots = (moves.get(s) ?? []).map((m) => m.slot);
+      if (slots.length === 0) continue;
+      const to = s.code + 1;
+      if (to >= exit) leaving.push(...slots);
+      else await this.enterSubStage(subs, slots, to, s);
+      this.emit({
+        type: 'migrated',
+        stage: segment,
+        step: this.position.step,
+        from: s.code,
+        to: to >= exit ? 'exit' : to,
+        systems: slots.map((slot) => this.systemIds[slot]!),
+      });
+    }
+    await this.settle(segment, subs, exit, leaving);
   }
 
-  /** Sends a log record of the state a stage starts from, so plots show where each stage begins. */
+  /**
+   * Lets systems that entered a sub-stage with a budget of 0 steps pass through it, graduates those
+   * that reached the exit (refilling their slots, whose newcomers may pass through again), and
+   * writes the status codes.
+   */
+  private async settle(
+    segment: number,
+    subs: readonly SubStage<C>[],
+    exit: number,
+    leaving: number[],
+  ): Promise<void> {
+    let out = leaving;
+    for (;;) {
+      for (const s of subs) {
+        if (s.spec.steps > 0) continue;
+        const slots = this.slotsWithStatus(s.code);
+        if (slots.length === 0) continue;
+        if (s.code + 1 >= exit) out.push(...slots);
+        else await this.enterSubStage(subs, slots, s.code + 1, s);
+      }
+      if (out.length === 0) break;
+      await this.graduate(segment, subs, out);
+      out = [];
+    }
+    this.writeStatus();
+  }
+
+  private slotsWithStatus(code: number): number[] {
+    const out: number[] = [];
+    for (let s = 0; s < this.nSlots; s++) if (this.status[s] === code) out.push(s);
+    return out;
+  }
+
+  /**
+   * Systems in `slots` reached the exit code. Without batching they park until the segment ends;
+   * with batching they leave for the next segment's queue and their slots are refilled.
+   */
+  private async graduate(
+    segment: number,
+    subs: readonly SubStage<C>[],
+    slots: readonly number[],
+  ): Promise<void> {
+    // A system leaving a minimizer leaves at rest, as it would moving on to another sub-stage.
+    const atRest = slots.filter((slot) => {
+      const sub = subs.find((s) => s.code === this.status[slot]);
+      return sub !== undefined && isMinimizer(sub.spec);
+    });
+    if (atRest.length > 0) await this.engine.zeroVelocities(atRest);
+    this.emit({
+      type: 'graduated',
+      stage: segment,
+      step: this.position.step,
+      systems: slots.map((s) => this.systemIds[s]!),
+    });
+    if (!this.resident) {
+      for (const s of slots) this.status[s] = PARKED_STATUS;
+      return;
+    }
+    await this.storeResidentState();
+    for (const s of slots) {
+      this.queues[segment + 1]!.push(this.resident.remove(s));
+      this.status[s] = VACANT_STATUS;
+      this.systemIds[s] = -1;
+    }
+    const entry = subs[0]!.code;
+    await this.refill(segment, subs, entry);
+  }
+
+  /** Copies the resident systems' current state from the engine into the resident batch. */
+  private async storeResidentState(): Promise<void> {
+    const atoms = await this.engine.readAtoms();
+    this.resident!.update(atoms.positions, atoms.velocities, this.atomsPtr);
+  }
+
+  /**
+   * Admits waiting systems of segment `index` into free slots (size-aware sampler), reloads the
+   * engine in place, and puts the new systems at the entry code. Survivors keep their slots.
+   */
+  private async refill(index: number, subs: readonly SubStage<C>[], entry: number): Promise<void> {
+    const resident = this.resident!;
+    const queue = this.queues[index]!;
+    const free = resident.freeSlots();
+    const admitted = queue.take(free.length, resident.maxAtoms - resident.usedAtoms);
+    // Nothing admitted: the engine's layout stays (vacated slots keep their atoms, never updated).
+    if (admitted.length === 0) return;
+    if (resident.occupiedSlots().length > 0) await this.storeResidentState();
+    const placed = admitted.map((system, k) => {
+      resident.place(free[k]!, system);
+      return free[k]!;
+    });
+    this.composed = resident.compose();
+    this.engine.reload(this.composed);
+    this.constraints.invalidate();
+    this.atomsPtr = this.composed.atomsPtr.slice();
+    this.atomsPerSlot = slotSizes(this.atomsPtr);
+    for (let s = 0; s < this.nSlots; s++) {
+      this.systemIds[s] = this.composed.systemIds[s]!;
+      if (this.systemIds[s] === -1) this.status[s] = VACANT_STATUS;
+    }
+    await this.enterSubStage(subs, placed, entry, null);
+    this.computeForces('forces after refill');
+    this.emit({
+      type: 'batch',
+      stage: index,
+      step: this.position.step,
+      admitted: placed.map((s) => this.systemIds[s]!),
+      resident: resident.occupiedSlots().length,
+      residentAtoms: resident.usedAtoms,
+      waiting: queue.waiting,
+    });
+  }
+
+  /**
+   * At the end of a segment: without batching every system goes on to the next segment where it is
+   * (parked ones included); with batching, systems still resident or waiting at the step limit join
+   * the next queue as they are.
+   */
+  private async leaveSegment(index: number, subs: readonly SubStage<C>[], exit: number): Promise<void> {
+    if (!this.resident) {
+      const unfinished = this.status.reduce((n, c) => n + (subs.some((s) => s.code === c) ? 1 : 0), 0);
+      if (unfinished > 0) {
+        this.emit({
+          type: 'warning',
+          stage: index,
+          step: this.position.step,
+          source: 'step-limit',
+          message: `${stageName(this.stages[index]!, index)}: ${unfinished} system(s) had not reached status ${exit} at the step limit; they go on as they are`,
+        });
+      }
+      return;
+    }
+    const resident = this.resident;
+    const left = resident.occupiedSlots();
+    const waiting = this.queues[index]!.drain();
+    if (left.length > 0) await this.storeResidentState();
+    const next = this.queues[index + 1]!;
+    for (const s of left) {
+      next.push(resident.remove(s));
+      this.status[s] = VACANT_STATUS;
+      this.systemIds[s] = -1;
+    }
+    next.push(...waiting);
+    if (left.length + waiting.length > 0) {
+      this.emit({
+        type: 'warning',
+        stage: index,
+        step: this.position.step,
+        source: 'step-limit',
+        message: `${stageName(this.stages[index]!, index)}: step limit reached with ${left.length} system(s) unfinished and ${waiting.length} never admitted; they go on as they are`,
+      });
+    }
+    if (index === this.stages.length - 1) this.finished.push(...next.drain());
+  }
+
+  /** Writes the host's status codes to the engine. */
+  private writeStatus(): void {
+    this.engine.writeStatus(this.status);
+  }
+
+  /** Sends a log record of the state a segment starts from, so plots show where each begins. */
   private async emitStageStartLog(stage: number): Promise<void> {
     const commands = this.engine.begin('stage start stats');
     this.engine.encodeStats(commands);
     this.engine.submit(commands);
     const stats = await this.engine.readStats();
-    this.emit({ type: 'log', record: logRecord({ ...this.position, stage }, stats, this.atomsPerSystem) });
+    this.emit({ type: 'log', record: logRecord({ ...this.position, stage }, stats, this.slotView()) });
   }
 
   private async sendViewFrame(force: boolean): Promise<void> {
@@ -328,7 +731,16 @@ export class StageRunner<C> {
     if (!force && now - this.lastFrameAt < interval) return;
     this.lastFrameAt = now;
     const atoms = await this.engine.readAtoms();
-    this.emit({ type: 'frame', frame: { ...this.position, positions: atoms.positions } });
+    this.emit({
+      type: 'frame',
+      frame: {
+        ...this.position,
+        positions: atoms.positions,
+        ...(this.resident
+          ? { atomicNumbers: this.composed.atomicNumbers.slice(), types: this.composed.types.slice() }
+          : {}),
+      },
+    });
   }
 
   private adaptChunk(steps: number, elapsedMs: number): void {
@@ -336,4 +748,8 @@ export class StageRunner<C> {
     const perStep = Math.max(elapsedMs / steps, 1e-3);
     this.chunkSize = Math.max(1, Math.min(MAX_CHUNK, Math.round(target / perStep)));
   }
+}
+
+function slotSizes(atomsPtr: Int32Array): Int32Array {
+  return Int32Array.from({ length: atomsPtr.length - 1 }, (_, s) => atomsPtr[s + 1]! - atomsPtr[s]!);
 }

@@ -6,7 +6,19 @@
 import { z } from 'zod';
 
 /** Units a spec field can carry. */
-export type Unit = 'eV' | 'Å' | '1/Å' | 'amu' | 'K' | 'fs' | '1/fs' | 'eV/Å' | 'steps' | '';
+export type Unit =
+  | 'eV'
+  | 'eV/atom'
+  | 'Å'
+  | '1/Å'
+  | '1/Å³'
+  | 'amu'
+  | 'K'
+  | 'fs'
+  | '1/fs'
+  | 'eV/Å'
+  | 'steps'
+  | '';
 
 /** A finite number with a unit and bounds; error messages name the unit. */
 function quantity(unit: Unit, bounds: { gt?: number; ge?: number; le?: number; lt?: number; int?: boolean }) {
@@ -140,7 +152,38 @@ export const FileSystemSpec = z.strictObject({
 });
 export type FileSystemSpec = z.infer<typeof FileSystemSpec>;
 
-export const SystemSpec = z.discriminatedUnion('kind', [FccSystemSpec, FileSystemSpec]);
+/**
+ * Random clusters in vacuum, one system each (relaxation benchmarks, batching tests): atom counts
+ * uniform in [minAtoms, maxAtoms], atoms placed uniformly in a sphere at the given number density
+ * with no two closer than `minDistance`; each cluster sits in a non-periodic box with `vacuum` on
+ * every side. Deterministic in the seed.
+ */
+export const ClustersSystemSpec = z
+  .strictObject({
+    kind: z.literal('clusters'),
+    /** Number of clusters (systems). */
+    count: quantity('', { int: true, ge: 1, le: 100_000 }),
+    /** Fewest atoms in a cluster. */
+    minAtoms: quantity('', { int: true, ge: 1, le: 100_000 }),
+    /** Most atoms in a cluster. */
+    maxAtoms: quantity('', { int: true, ge: 1, le: 100_000 }),
+    /** Element symbol (for colours and export). */
+    element: z.string().min(1).max(3).default('Ar'),
+    /** Atomic mass, amu. */
+    mass: quantity('amu', { gt: 0, le: 1000 }).default(39.948),
+    /** Number density of the starting sphere, atoms/Å³. */
+    density: quantity('1/Å³', { gt: 0, le: 1 }).default(0.015),
+    /** Smallest distance between two atoms of the start, Å. */
+    minDistance: quantity('Å', { gt: 0, le: 100 }).default(3),
+    /** Empty space on each side of the sphere, Å. */
+    vacuum: quantity('Å', { ge: 0, le: 1000 }).default(10),
+    /** Seed of the random numbers. */
+    seed: quantity('', { int: true, ge: 0, le: 2 ** 31 - 1 }).default(1),
+  })
+  .refine((c) => c.minAtoms <= c.maxAtoms, { error: 'minAtoms must be ≤ maxAtoms', path: ['maxAtoms'] });
+export type ClustersSystemSpec = z.infer<typeof ClustersSystemSpec>;
+
+export const SystemSpec = z.discriminatedUnion('kind', [FccSystemSpec, FileSystemSpec, ClustersSystemSpec]);
 export type SystemSpec = z.infer<typeof SystemSpec>;
 
 /** Neighbor-list settings. */
@@ -149,41 +192,186 @@ export const NeighborSpec = z.strictObject({
   skin: quantity('Å', { ge: 0, le: 10 }).default(1),
 });
 
-/** Ends a stage when the largest atomic force of every system is below fmax. */
+const every = (fallback: number) => quantity('steps', { int: true, ge: 1, le: 1e9 }).default(fallback);
+
+/** Holds for a system when its largest atomic force is below fmax (ASE's and LAMMPS's fmax). */
 export const MaxForceCriterion = z.strictObject({
   kind: z.literal('max-force'),
   /** Threshold on max |F|, eV/Å. */
   fmax: quantity('eV/Å', { gt: 0, le: 1e3 }),
+  /** Checked every this many steps. */
+  every: every(1),
 });
-export const ConvergenceSpec = z.discriminatedUnion('kind', [MaxForceCriterion]);
+/**
+ * Holds for a system when its potential energy changed by less than `tolerance` per atom per step
+ * since the previous check (LAMMPS `minimize etol`, in absolute form).
+ */
+export const EnergyChangeCriterion = z.strictObject({
+  kind: z.literal('energy-change'),
+  /** |ΔE| / (N · steps between checks), eV/atom. */
+  tolerance: quantity('eV/atom', { gt: 0, le: 1e3 }),
+  every: every(1),
+});
+/** Holds for a system when its instantaneous temperature lies in [min, max]. */
+export const TemperatureWindowCriterion = z
+  .strictObject({
+    kind: z.literal('temperature-window'),
+    /** Lower bound, K. */
+    min: quantity('K', { ge: 0, le: 1e5 }),
+    /** Upper bound, K. */
+    max: quantity('K', { ge: 0, le: 1e5 }),
+    every: every(1),
+  })
+  .refine((c) => c.min <= c.max, { error: 'min must be ≤ max (K)', path: ['max'] });
+/** Holds for a system once it has spent `steps` steps in the stage (a per-system step budget). */
+export const StepBudgetCriterion = z.strictObject({
+  kind: z.literal('step-budget'),
+  steps: quantity('steps', { int: true, ge: 1, le: 1e9 }),
+  every: every(1),
+});
+/** Per-system quantities a {@link ThresholdCriterion} can test. */
+export const THRESHOLD_QUANTITIES = {
+  'potential-energy-per-atom': 'eV/atom',
+  'kinetic-energy-per-atom': 'eV/atom',
+  temperature: 'K',
+  'max-force': 'eV/Å',
+} as const;
+/** Holds for a system when a per-system (or per-atom, reduced) quantity is below or above a value. */
+export const ThresholdCriterion = z.strictObject({
+  kind: z.literal('threshold'),
+  quantity: z.enum(Object.keys(THRESHOLD_QUANTITIES) as [keyof typeof THRESHOLD_QUANTITIES], {
+    error: `must be one of ${Object.keys(THRESHOLD_QUANTITIES).join(', ')}`,
+  }),
+  /** `below`: holds when quantity < value; `above`: when quantity > value. */
+  when: z.enum(['below', 'above']),
+  /** In the quantity's unit (see THRESHOLD_QUANTITIES). */
+  value: z.number({ error: 'must be a number (in the unit of the quantity)' }),
+  every: every(1),
+});
+export const ConvergenceSpec = z.discriminatedUnion('kind', [
+  MaxForceCriterion,
+  EnergyChangeCriterion,
+  TemperatureWindowCriterion,
+  StepBudgetCriterion,
+  ThresholdCriterion,
+]);
 export type ConvergenceSpec = z.infer<typeof ConvergenceSpec>;
 
 /** Streams per-system energies, temperature and max force to the page every `every` steps. */
 export const LogHookSpec = z.strictObject({
   kind: z.literal('log'),
-  every: quantity('steps', { int: true, ge: 1, le: 1e9 }).default(10),
+  every: every(10),
 });
-/** Writes frames (positions, velocities, forces, energies) to a sink every `every` steps. */
+/** Where frames go: host memory (bounded ring), a preallocated GPU ring buffer, or a Zarr store. */
+export const SinkKind = z.enum(['host', 'gpu-ring', 'zarr'], {
+  error: 'must be one of host, gpu-ring, zarr',
+});
+const sinkFields = {
+  sink: SinkKind.default('host'),
+  /** Frames kept by a host or GPU ring before the oldest are overwritten (a Zarr store keeps all). */
+  capacity: quantity('', { int: true, ge: 1, le: 1e6 }).default(1000),
+};
+/** Writes frames (positions, velocities, forces, energies) of every live system every `every` steps. */
 export const SnapshotHookSpec = z.strictObject({
   kind: z.literal('snapshot'),
-  every: quantity('steps', { int: true, ge: 1, le: 1e9 }).default(100),
-  sink: z.enum(['host']).default('host'),
-  /** Frames kept in the host ring before the oldest are dropped. */
-  capacity: quantity('', { int: true, ge: 1, le: 1e6 }).default(1000),
+  every: every(100),
+  ...sinkFields,
 });
-export const HookSpec = z.discriminatedUnion('kind', [LogHookSpec, SnapshotHookSpec]);
+/** Writes the frame of each system once, at the step it converges (only the newly converged ones). */
+export const ConvergedSnapshotHookSpec = z.strictObject({
+  kind: z.literal('converged-snapshot'),
+  ...sinkFields,
+});
+/**
+ * Stops the run when a position, force or energy is not finite, naming the system, the atom and
+ * the step; keeps the last frame checked good.
+ */
+export const NanDetectorHookSpec = z.strictObject({
+  kind: z.literal('nan-detector'),
+  every: every(10),
+});
+/** Scales down every atomic force longer than `maxForce` to that length (direction kept). */
+export const ForceClampHookSpec = z.strictObject({
+  kind: z.literal('force-clamp'),
+  /** Largest |F| of one atom, eV/Å. */
+  maxForce: quantity('eV/Å', { gt: 0, le: 1e6 }),
+});
+/**
+ * Watches the total energy per atom against its value at the start of the stage (NVE); warns or
+ * stops when it drifted by more than `tolerance`.
+ */
+export const EnergyDriftHookSpec = z.strictObject({
+  kind: z.literal('energy-drift'),
+  every: every(100),
+  /** |E − E₀| / N, eV/atom. */
+  tolerance: quantity('eV/atom', { gt: 0, le: 1e3 }),
+  action: z.enum(['warn', 'stop'], { error: 'must be warn or stop' }).default('warn'),
+});
+/**
+ * Holds atoms in place for the stage (forces and velocities zero, LAMMPS `fix setforce 0 0 0`):
+ * atoms whose index within their system is listed, and atoms of the listed potential types.
+ */
+export const FreezeHookSpec = z
+  .strictObject({
+    kind: z.literal('freeze'),
+    /** 0-based atom indices within each system. */
+    atoms: z
+      .array(quantity('', { int: true, ge: 0, le: 2 ** 31 - 1 }))
+      .max(1_000_000)
+      .default([]),
+    /** Potential type indices. */
+    types: z
+      .array(quantity('', { int: true, ge: -1, le: 63 }))
+      .max(64)
+      .default([]),
+  })
+  .refine((f) => f.atoms.length + f.types.length > 0, {
+    error: 'name at least one atom or type',
+    path: ['atoms'],
+  });
+/** Rebuilds the neighbor list every `every` steps whatever the displacements (LAMMPS `neigh_modify every N check no`). */
+export const RebuildNeighborsHookSpec = z.strictObject({
+  kind: z.literal('rebuild-neighbors'),
+  every: every(20),
+});
+/** Wraps positions into the periodic cell every `every` steps (a list rebuild also wraps). */
+export const WrapHookSpec = z.strictObject({
+  kind: z.literal('wrap'),
+  every: every(100),
+});
+/** Reports wall time per step and atom-steps per second of the stage every `every` steps. */
+export const TimingHookSpec = z.strictObject({
+  kind: z.literal('timing'),
+  every: every(100),
+});
+export const HookSpec = z.discriminatedUnion('kind', [
+  LogHookSpec,
+  SnapshotHookSpec,
+  ConvergedSnapshotHookSpec,
+  NanDetectorHookSpec,
+  ForceClampHookSpec,
+  EnergyDriftHookSpec,
+  FreezeHookSpec,
+  RebuildNeighborsHookSpec,
+  WrapHookSpec,
+  TimingHookSpec,
+]);
 export type HookSpec = z.infer<typeof HookSpec>;
+export type HookKind = HookSpec['kind'];
 
 const stageCommon = {
   /** Display name; defaults to the kind. */
   name: z.string().min(1).max(64).optional(),
-  /** Maximum number of steps of this stage. */
+  /**
+   * Step budget of each system in this stage: a system leaves the stage when its criteria hold or
+   * when it has made this many steps here, converged or not.
+   */
   steps: quantity('steps', { int: true, ge: 0, le: 1e9 }),
   /** Time step, fs. */
   dt: quantity('fs', { gt: 0, le: 100 }),
   /** Hooks attached to this stage. */
   hooks: z.array(HookSpec).default([]),
-  /** Criteria combined with AND; when all hold the stage ends early. */
+  /** Criteria combined with AND; a system whose criteria all hold leaves the stage early. */
   convergence: z.array(ConvergenceSpec).default([]),
 };
 
@@ -253,9 +441,67 @@ export const StageSpec = z.discriminatedUnion('kind', [
 ]);
 export type StageSpec = z.infer<typeof StageSpec>;
 
+/**
+ * A fused stage (the Python framework's `a + b`): sub-stages share one force evaluation per step;
+ * sub-stage i updates only the systems whose status code is i; a system whose criteria hold (or whose
+ * step budget in the sub-stage is spent) moves to code i + 1. Systems enter with `entryStatus` and
+ * leave (graduate) on reaching `exitStatus`. The stage ends when every system has left, no system is
+ * waiting, or `steps` fused steps have run.
+ */
+export const FusedStageSpec = z
+  .strictObject({
+    kind: z.literal('fused'),
+    name: z.string().min(1).max(64).optional(),
+    /** Sub-stages in order; sub-stage i has status code i. */
+    stages: z.array(StageSpec).min(2, { error: 'a fused stage needs at least two sub-stages' }).max(16),
+    /** Most fused steps the stage may run. */
+    steps: quantity('steps', { int: true, ge: 1, le: 1e9 }),
+    /** Status code given to systems entering the stage (default 0: the first sub-stage). */
+    entryStatus: quantity('', { int: true, ge: 0, le: 15 }).default(0),
+    /** Status code at which a system leaves the stage (default: the number of sub-stages). */
+    exitStatus: quantity('', { int: true, ge: 1, le: 16 }).optional(),
+    /** Hooks on the fused stage itself: they see the whole batch once per step. */
+    hooks: z.array(HookSpec).default([]),
+  })
+  .superRefine((f, ctx) => {
+    const exit = f.exitStatus ?? f.stages.length;
+    if (exit > f.stages.length)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['exitStatus'],
+        message: `must be ≤ ${f.stages.length} (the number of sub-stages)`,
+      });
+    if (f.entryStatus >= exit)
+      ctx.addIssue({ code: 'custom', path: ['entryStatus'], message: `must be < exitStatus (${exit})` });
+  });
+export type FusedStageSpec = z.infer<typeof FusedStageSpec>;
+
+/** One segment of a pipeline: a single stage or a fused stage. */
+export const SegmentSpec = z.discriminatedUnion('kind', [...StageSpec.options, FusedStageSpec]);
+export type SegmentSpec = z.infer<typeof SegmentSpec>;
+/** A stage, fused stage or segment as written by a person (defaults not yet applied). */
+export type StageSpecInput = z.input<typeof StageSpec>;
+export type FusedStageSpecInput = z.input<typeof FusedStageSpec>;
+export type SegmentSpecInput = z.input<typeof SegmentSpec>;
+
+/**
+ * Inflight batching: at most `maxSystems` systems and `maxAtoms` atoms are on the GPU at once; a
+ * size-aware sampler admits waiting systems into the slots of systems that left.
+ */
+export const BatchingSpec = z.strictObject({
+  /** Most systems resident at once. */
+  maxSystems: quantity('', { int: true, ge: 1, le: 65_536 }),
+  /** Most atoms resident at once. */
+  maxAtoms: quantity('', { int: true, ge: 1, le: 8_000_000 }),
+});
+export type BatchingSpec = z.infer<typeof BatchingSpec>;
+
 export const SPEC_VERSION = 1;
 
-/** A whole pipeline: one system, one potential, a chain of stages run one after the other. */
+/**
+ * A whole pipeline: systems, one potential, and segments run in order (the Python framework's
+ * `a | b`): a system leaving segment k enters segment k + 1. Each segment is a stage or a fused stage.
+ */
 export const PipelineSpec = z
   .strictObject({
     version: z.literal(SPEC_VERSION, {
@@ -265,7 +511,9 @@ export const PipelineSpec = z
     system: SystemSpec,
     potential: PotentialSpec,
     neighbor: NeighborSpec.default({ skin: 1 }),
-    stages: z.array(StageSpec).min(1, { error: 'needs at least one stage' }).max(64),
+    /** Inflight batching; without it every system is resident from the start. */
+    batching: BatchingSpec.optional(),
+    stages: z.array(SegmentSpec).min(1, { error: 'needs at least one stage' }).max(64),
   })
   .superRefine((spec, ctx) => {
     if (spec.potential.kind === 'lennard-jones' && spec.potential.cutoff < spec.potential.sigma) {
@@ -318,7 +566,14 @@ export function isMinimizer(stage: Pick<StageSpec, 'kind'>): boolean {
   return stage.kind === 'fire' || stage.kind === 'fire2';
 }
 
-/** Display name of a stage. */
-export function stageName(stage: StageSpec, index: number): string {
-  return stage.name ?? `${index + 1}. ${stage.kind.toUpperCase()}`;
+/** Display name of a stage or segment: its name, or its position and kind (`2. FIRE + NVE` when fused). */
+export function stageName(stage: SegmentSpec, index: number): string {
+  if (stage.name) return stage.name;
+  const kind = (s: StageSpec) => s.kind.toUpperCase();
+  return `${index + 1}. ${stage.kind === 'fused' ? stage.stages.map(kind).join(' + ') : kind(stage)}`;
+}
+
+/** The sub-stages of a segment: those of a fused stage, or the stage itself. */
+export function subStages(segment: SegmentSpec): readonly StageSpec[] {
+  return segment.kind === 'fused' ? segment.stages : [segment];
 }

@@ -5,8 +5,9 @@
  */
 import type { Batch } from '../../engine/batch.ts';
 import { requestGpuDevice } from '../../engine/device.ts';
-import { evaluateOn, runOn } from '../../engine/evaluate.ts';
+import { evaluateOn, runInput, runOn } from '../../engine/evaluate.ts';
 import type { EamTabulation } from '../../engine/potentials/eamTabulation.ts';
+import { engineBatch } from '../../engine/runner.ts';
 import type { PotentialSpec } from '../../io/spec.ts';
 import type { CliBackend } from './backend.ts';
 import { EVALUATION_SKIN } from './backend.ts';
@@ -53,9 +54,14 @@ export async function dawnBackend(options: { allowSoftware: boolean }): Promise<
       }
     },
     async run(spec, batch, tables, listener) {
-      const engine = await make(batch, spec.potential, spec.neighbor.skin, tables);
+      const engine = await make(
+        engineBatch(batch, spec.batching),
+        spec.potential,
+        spec.neighbor.skin,
+        tables,
+      );
       try {
-        return await runOn(engine, spec.stages, batch.atomsPtr, listener);
+        return await runOn(engine, runInput(spec, batch), listener);
       } finally {
         engine.destroy();
       }

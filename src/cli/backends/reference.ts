@@ -2,8 +2,9 @@
 import { cpus } from 'node:os';
 import { cellVolume } from '../../engine/cell.ts';
 import { CpuEngine } from '../../engine/cpu/engine.ts';
-import { runOn } from '../../engine/evaluate.ts';
+import { runInput, runOn } from '../../engine/evaluate.ts';
 import { evaluateReference } from '../../engine/reference/evaluate.ts';
+import { engineBatch } from '../../engine/runner.ts';
 import type { CliBackend } from './backend.ts';
 
 export function referenceBackend(): CliBackend {
@@ -29,7 +30,8 @@ export function referenceBackend(): CliBackend {
       };
     },
     async run(spec, batch, tables, listener) {
-      return runOn(new CpuEngine(batch, spec.potential, tables), spec.stages, batch.atomsPtr, listener);
+      const engine = new CpuEngine(engineBatch(batch, spec.batching), spec.potential, tables);
+      return runOn(engine, runInput(spec, batch), listener);
     },
     async close() {},
   };
