@@ -1,11 +1,23 @@
 import { useEffect, useRef, useState } from 'react';
 import { useApp } from '../appContext.ts';
+import { useTrajectoryView } from '../trajectory/trajectoryContext.ts';
+import { shownFrame, type TrajectoryViewState } from '../trajectory/trajectoryView.ts';
 import { AtomViewer } from '../viewer/atomViewer.ts';
 import { elementStyle } from '../viewer/elementStyle.ts';
 
-/** The 3D view of the atoms; follows the engine's frames without going through React. */
+function sameValues(a: ArrayLike<number> | null, b: ArrayLike<number>): boolean {
+  if (!a || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * The 3D view of the atoms; follows the engine's frames without going through React, or shows the
+ * frame chosen in a loaded trajectory (live frames then wait until the person goes back to them).
+ */
 export function AtomView() {
   const { client, workspace } = useApp();
+  const trajectory = useTrajectoryView();
   const [dragging, setDragging] = useState(false);
   const canvas = useRef<HTMLCanvasElement>(null);
 
@@ -17,19 +29,59 @@ export function AtomView() {
     fitToCanvas();
     const resize = new ResizeObserver(fitToCanvas);
     resize.observe(el);
-    const removeView = client.addView({
-      onLoaded: (e) => {
+    let live = true;
+    const liveView = {
+      onLoaded: (e: {
+        atomicNumbers: Int32Array;
+        positions: Float32Array;
+        cell: Float64Array;
+        nAtoms: number;
+      }) => {
+        if (!live) return;
         viewer.setSystem(e.atomicNumbers, e.positions, e.cell);
         el.dataset.atoms = String(e.nAtoms);
       },
-      onPositions: (p) => viewer.updatePositions(p),
-    });
+      onPositions: (p: Float32Array) => {
+        if (live) viewer.updatePositions(p);
+      },
+    };
+    let removeView = client.addView(liveView);
+    // Trajectory frames: the same atoms and cell as the frame shown before only move them (the camera stays).
+    let shownNumbers: Int32Array | null = null;
+    let shownCell: Float64Array | null = null;
+    const showTrajectory = (state: TrajectoryViewState) => {
+      const shown = shownFrame(state);
+      el.dataset.source = shown ? 'trajectory' : 'live';
+      if (!shown) {
+        if (!live) {
+          live = true;
+          shownNumbers = null;
+          shownCell = null;
+          // Re-registering replays the loaded atoms and the latest live positions.
+          removeView();
+          removeView = client.addView(liveView);
+        }
+        return;
+      }
+      live = false;
+      if (sameValues(shownNumbers, shown.atomicNumbers) && sameValues(shownCell, shown.cell)) {
+        viewer.updatePositions(shown.positions);
+      } else {
+        viewer.setSystem(shown.atomicNumbers, shown.positions, shown.cell);
+        shownNumbers = shown.atomicNumbers;
+        shownCell = shown.cell;
+        el.dataset.atoms = String(shown.atomicNumbers.length);
+      }
+    };
+    const unsubscribe = trajectory?.store.subscribe(showTrajectory);
+    if (trajectory) showTrajectory(trajectory.store.getState());
     return () => {
+      unsubscribe?.();
       removeView();
       resize.disconnect();
       viewer.dispose();
     };
-  }, [client]);
+  }, [client, trajectory]);
 
   return (
     // biome-ignore lint/a11y/noStaticElementInteractions: dropping a file is a shortcut; the System panel has the labelled file input
@@ -54,6 +106,7 @@ export function AtomView() {
         ref={canvas}
         data-testid="viewer-canvas"
         data-atoms="0"
+        data-source="live"
         tabIndex={0}
         aria-label="3D view of the atoms: drag to rotate, scroll to zoom, right-drag or shift-drag to pan"
       />

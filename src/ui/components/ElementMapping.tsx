@@ -4,6 +4,7 @@ import { useApp } from '../appContext.ts';
 import { useCurrentTypes } from '../hooks/useCurrentTypes.ts';
 import { useInputsState } from '../hooks/useInputsState.ts';
 import { useRunActive } from '../hooks/useRunActive.ts';
+import { useSpecState } from '../hooks/useSpecState.ts';
 import { offeredElements } from '../inputs/eamFiles.ts';
 import { targetOf } from '../inputs/typeAssignment.ts';
 import { systemElements } from '../inputs/workspace.ts';
@@ -18,7 +19,8 @@ export function ElementMapping() {
   const inputs = useInputsState((s) => s);
   const types = useCurrentTypes();
   const active = useRunActive();
-  const { elements } = systemElements(inputs, workspace.example);
+  const system = useSpecState((s) => s.draft.system);
+  const { elements } = systemElements(inputs, system);
   const offered = types.kind === 'eam' && inputs.eam ? offeredElements(inputs.eam) : [];
 
   return (

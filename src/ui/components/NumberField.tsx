@@ -5,14 +5,16 @@ import { parseNumberInput, type StageField } from '../state/specFields.ts';
 interface Props {
   field: StageField;
   issues: SpecIssue[];
-  onChange(value: number): void;
+  /** The parsed number (NaN for empty or malformed text) and the text as typed. */
+  onChange(value: number, text: string): void;
+  disabled?: boolean;
 }
 
 /**
  * A numeric spec field with its unit. Keeps the text as typed (so "1e" or "-" can be finished),
  * reports the parsed number, and shows the schema's messages inline, naming the field.
  */
-export function NumberField({ field, issues, onChange }: Props) {
+export function NumberField({ field, issues, onChange, disabled = false }: Props) {
   const id = useId();
   const [text, setText] = useState(() => (Number.isNaN(field.value) ? '' : String(field.value)));
   const invalid = issues.length > 0;
@@ -30,9 +32,10 @@ export function NumberField({ field, issues, onChange }: Props) {
         aria-invalid={invalid}
         aria-describedby={invalid ? `${id}-issue` : undefined}
         title={field.title}
+        disabled={disabled}
         onChange={(e) => {
           setText(e.target.value);
-          onChange(parseNumberInput(e.target.value));
+          onChange(parseNumberInput(e.target.value), e.target.value);
         }}
       />
       <span className="unit">{field.unit}</span>

@@ -1,4 +1,5 @@
 import { useRunState } from '../hooks/useRunState.ts';
+import { RunWarnings } from './RunWarnings.tsx';
 import { StageList } from './StageList.tsx';
 
 function fmt(value: number | null, digits: number): string {
@@ -15,7 +16,15 @@ const phaseLabel: Record<string, string> = {
   ended: 'ended',
 };
 
-/** Current stage, step, energies, temperature and max force, with units. */
+/** Atom-steps per second in engineering notation, e.g. `1.23e7`. */
+function rate(value: number): string {
+  return Number.isFinite(value) ? value.toExponential(2).replace('e+', 'e') : '—';
+}
+
+/**
+ * Current stage, step, systems (resident and waiting with batching), throughput, energies,
+ * temperature and max force, with units; the engine's warnings below.
+ */
 export function StatusPanel() {
   const s = useRunState((state) => state);
   const stageName = s.stageIndex >= 0 ? (s.stages[s.stageIndex] ?? '') : '—';
@@ -41,8 +50,32 @@ export function StatusPanel() {
             {s.stageIndex >= 0 ? `${s.stageIndex + 1} of ${s.stages.length}` : ''}
           </span>
         </dd>
+        {s.nSystems > 1 && (
+          <>
+            <dt>Systems</dt>
+            <dd data-testid="systems">
+              {s.nSystems}
+              {s.batch && (
+                <span className="muted" data-testid="batch">
+                  {' '}
+                  · {s.batch.resident} resident ({s.batch.residentAtoms} atoms) · {s.batch.waiting} waiting
+                </span>
+              )}
+            </dd>
+          </>
+        )}
         <dt>Step</dt>
         <dd data-testid="step">{s.step}</dd>
+        {s.timing && s.timing.stage === s.stageIndex && (
+          <>
+            <dt>Throughput</dt>
+            <dd data-testid="timing">
+              <span data-testid="ms-per-step">{fmt(s.timing.msPerStep, 3)}</span> ms/step ·{' '}
+              <span data-testid="atom-steps-per-second">{rate(s.timing.atomStepsPerSecond)}</span>{' '}
+              atom-steps/s
+            </dd>
+          </>
+        )}
         <dt>Time</dt>
         <dd>
           <span data-testid="time">{fmt(s.time / 1000, 3)}</span> ps
@@ -74,6 +107,13 @@ export function StatusPanel() {
           )}
         </dd>
       </dl>
+      {s.nan && (
+        <p className="nan-detected" data-testid="nan-detected" title={s.nan.message}>
+          NaN at step {s.nan.step}, system {s.nan.system}
+          {s.nan.atom >= 0 ? `, atom ${s.nan.atom}` : ''}
+        </p>
+      )}
+      <RunWarnings />
       {s.restoredFrom && (
         <p className="muted">
           Restarted from the snapshot at step <span data-testid="restored-step">{s.restoredFrom.step}</span>.

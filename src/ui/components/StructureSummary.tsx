@@ -1,6 +1,6 @@
-import { useApp } from '../appContext.ts';
 import { useInputsState } from '../hooks/useInputsState.ts';
 import { useRunState } from '../hooks/useRunState.ts';
+import { useSpecState } from '../hooks/useSpecState.ts';
 
 const fmt = (x: number) => (Math.abs(x) < 5e-13 ? '0' : x.toFixed(3));
 
@@ -12,10 +12,9 @@ function counts(symbols: readonly string[]): string {
 
 /** Atom count, elements, cell and periodicity of the system in use. */
 export function StructureSummary() {
-  const { workspace } = useApp();
   const upload = useInputsState((s) => s.structure);
   const loadedAtoms = useRunState((s) => s.nAtoms);
-  const example = workspace.example;
+  const example = useSpecState((s) => s.draft.system);
 
   if (!upload) {
     if (example.kind !== 'fcc') return null;

@@ -2,7 +2,7 @@ import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { useApp } from '../appContext.ts';
-import type { SeriesColumn } from '../plots/logSeries.ts';
+import type { SeriesColumn, SystemColumn } from '../plots/logSeries.ts';
 
 /** One curve of a plot. */
 export interface CurveSpec {
@@ -24,14 +24,37 @@ interface Props {
   height?: number;
   /** Logarithmic main scale (for quantities spanning decades, like max force). */
   logScale?: boolean;
+  /** Also draw this column of each system that has its own series (thin lines, main scale). */
+  systemColumn?: SystemColumn;
+  /** Abscissa: simulated time (default) or the step counted over the run (minimisers take no time). */
+  x?: PlotAbscissa;
 }
+
+/** What plots are drawn against. */
+export type PlotAbscissa = 'time' | 'step';
+const abscissa: Record<PlotAbscissa, { column: SeriesColumn; label: string }> = {
+  time: { column: 'timePs', label: 'time (ps)' },
+  step: { column: 'step', label: 'step' },
+};
+
+/** Colours of per-system curves, cycled. */
+const SYSTEM_COLORS = [
+  '#7aa2f7',
+  '#9ece6a',
+  '#f7768e',
+  '#e0af68',
+  '#bb9af7',
+  '#7dcfff',
+  '#ff9e64',
+  '#c0caf5',
+];
 
 /** Redraw rate limit: setData at most this often. */
 const REDRAW_MS = 100;
 const AXIS_TEXT = '#c5cfdb';
 const AXIS_GRID = '#2a3340';
 
-/** A live uPlot chart of log columns against time (ps), redrawn at ≤ 10 Hz from typed arrays. */
+/** A live uPlot chart of log columns against time (ps) or step, redrawn at ≤ 10 Hz from typed arrays. */
 export function TimeSeriesPlot({
   title,
   yLabel,
@@ -40,6 +63,8 @@ export function TimeSeriesPlot({
   testId,
   height = 180,
   logScale = false,
+  systemColumn,
+  x = 'time',
 }: Props) {
   const { client } = useApp();
   const container = useRef<HTMLDivElement>(null);
@@ -50,7 +75,7 @@ export function TimeSeriesPlot({
     const series = client.series;
     const grid = { stroke: AXIS_GRID, width: 1 };
     const axes: uPlot.Axis[] = [
-      { label: 'time (ps)', stroke: AXIS_TEXT, grid, ticks: grid },
+      { label: abscissa[x].label, stroke: AXIS_TEXT, grid, ticks: grid },
       { label: yLabel, scale: 'y', stroke: AXIS_TEXT, grid, ticks: grid },
     ];
     if (y2Label) {
@@ -66,19 +91,44 @@ export function TimeSeriesPlot({
         scales: { x: { time: false }, y: logScale ? { distr: 3 } : {} },
         axes,
         series: [
-          { label: 'time (ps)' },
+          { label: abscissa[x].label },
           ...curves.map((c) => ({ label: c.label, stroke: c.color, width: 1.5, scale: c.scale ?? 'y' })),
         ],
       },
-      [series.view('timePs'), ...curves.map((c) => series.view(c.column))],
+      [series.view(abscissa[x].column), ...curves.map((c) => series.view(c.column))],
       el,
     );
+    // Systems get their curves as their series appear (the first ones seen in the log).
+    let systems: number[] = [];
+    const data = (): uPlot.AlignedData => [
+      series.view(abscissa[x].column),
+      ...curves.map((c) => series.view(c.column)),
+      ...(systemColumn
+        ? systems.map(
+            (id) => series.systemView(id, systemColumn) ?? new Array<null>(series.length).fill(null),
+          )
+        : []),
+    ];
     let drawn = -1;
     const redraw = () => {
       if (series.version === drawn) return;
       drawn = series.version;
-      plot.setData([series.view('timePs'), ...curves.map((c) => series.view(c.column))]);
+      if (systemColumn) {
+        const ids = series.systemIds();
+        // After a new load the series start again: drop curves of systems no longer first seen.
+        if (systems.some((id, k) => ids[k] !== id)) {
+          for (let k = systems.length; k > 0; k--) plot.delSeries(curves.length + k);
+          systems = [];
+        }
+        for (const id of ids.slice(systems.length)) {
+          const color = SYSTEM_COLORS[systems.length % SYSTEM_COLORS.length] ?? AXIS_TEXT;
+          plot.addSeries({ label: `system ${id}`, stroke: color, width: 1, scale: 'y' });
+          systems.push(id);
+        }
+      }
+      plot.setData(data());
       el.dataset.points = String(series.length);
+      el.dataset.systems = String(systems.length);
     };
     redraw();
     const timer = setInterval(redraw, REDRAW_MS);
@@ -89,7 +139,7 @@ export function TimeSeriesPlot({
       resize.disconnect();
       plot.destroy();
     };
-  }, [client, curves, yLabel, y2Label, height, logScale]);
+  }, [client, curves, yLabel, y2Label, height, logScale, systemColumn, x]);
 
   return (
     <figure className="panel plot">

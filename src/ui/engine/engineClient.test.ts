@@ -7,16 +7,10 @@
 import { MessageChannel } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import { describe, expect, it } from 'vitest';
-import type {
-  EngineEvent,
-  EngineListener,
-  EngineWorkerApi,
-  Frame,
-  LogRecord,
-  RunEnd,
-} from '../../engine/api.ts';
+import type { EngineEvent, EngineListener, EngineWorkerApi, LogRecord, RunEnd } from '../../engine/api.ts';
 import { argonVoidSpec } from '../../io/examples.ts';
 import { parseSpec } from '../../io/spec.ts';
+import type { TrajectoryFrame } from '../../io/zarr/trajectoryFrame.ts';
 import { createStore } from '../state/createStore.ts';
 import { initialRunState } from '../state/runState.ts';
 import { EngineClient, type EngineEndpoint } from './engineClient.ts';
@@ -30,7 +24,13 @@ const record = (step: number): LogRecord => ({
   kineticEnergy: 0.5,
   temperature: 10,
   maxForce: 0.1,
-  perSystem: { potentialEnergy: [-1], kineticEnergy: [0.5], temperature: [10], maxForce: [0.1] },
+  perSystem: {
+    systemIds: [0],
+    potentialEnergy: [-1],
+    kineticEnergy: [0.5],
+    temperature: [10],
+    maxForce: [0.1],
+  },
 });
 
 class ScriptedEngine implements EngineWorkerApi {
@@ -63,6 +63,7 @@ class ScriptedEngine implements EngineWorkerApi {
       type: 'frame',
       frame: { stage: 0, stageStep: 50, step: 50, time: 250, positions: Float32Array.of(2, 2, 2, 3, 3, 3) },
     });
+    emit({ type: 'trajectory', frames: 3, samples: 6, atoms: 12 });
     emit({ type: 'stage', stage: 1, name: 'b', step: 50 });
     emit({ type: 'end', reason: 'completed', step: 50 });
     emit({ type: 'state', state: 'idle' });
@@ -71,8 +72,11 @@ class ScriptedEngine implements EngineWorkerApi {
   pause() {}
   resume() {}
   stop() {}
-  async snapshots(): Promise<Frame[]> {
+  async snapshots(): Promise<TrajectoryFrame[]> {
     return [];
+  }
+  async exportTrajectory() {
+    return { blob: new Blob([Uint8Array.of(1, 2, 3)]), frames: 3 };
   }
   async restartFromLastSnapshot() {
     return { step: 0, stage: 0 };
@@ -119,6 +123,13 @@ describe('EngineClient', () => {
     expect(seen).toEqual([2, 0, 2]);
     // 50 log records must not mean 50 store updates.
     expect(notifications).toBeLessThan(20);
+
+    // The trajectory's size, the log records (for the CSV) and the export come through.
+    expect(client.trajectory.getState()).toEqual({ frames: 3, samples: 6, atoms: 12 });
+    expect(client.logRecords().map((r) => r.step)).toEqual(Array.from({ length: 50 }, (_, k) => k + 1));
+    const exported = await client.exportTrajectory();
+    expect(exported?.frames).toBe(3);
+    expect(new Uint8Array(await exported!.blob.arrayBuffer())).toEqual(Uint8Array.of(1, 2, 3));
 
     // Running again after the end reloads the spec first; an unchanged, fresh spec does not.
     await client.run(spec);

@@ -9,7 +9,8 @@ import type { Batch } from '../../engine/batch.ts';
 import type { EamTabulation } from '../../engine/potentials/eamTabulation.ts';
 import type { PipelineSpec } from '../../io/spec.ts';
 import { LogSeries } from '../plots/logSeries.ts';
-import type { Store } from '../state/createStore.ts';
+import { createStore, type Store } from '../state/createStore.ts';
+import { describePipeline } from '../state/pipelineInfo.ts';
 import { type RunAction, type RunState, reduceRunState } from '../state/runState.ts';
 import { detectWebGpu } from './webgpuSupport.ts';
 
@@ -44,6 +45,9 @@ export interface CurrentFrame {
   time: number;
 }
 
+/** How much the run's Zarr trajectory holds (from `trajectory` events); null when it has none yet. */
+export type TrajectoryInfo = Omit<Extract<EngineEvent, { type: 'trajectory' }>, 'type'> | null;
+
 /** Status updates from log records are coalesced to at most this rate. */
 const LOG_FLUSH_MS = 100;
 
@@ -56,6 +60,9 @@ export type EngineEndpoint = Comlink.Endpoint & { terminate(): void };
 
 export class EngineClient {
   readonly series = new LogSeries();
+  /** The loaded run's Zarr trajectory, as far as the engine reported it. */
+  readonly trajectory: Store<TrajectoryInfo> = createStore<TrajectoryInfo>(null);
+  private records: LogRecord[] = [];
   private worker: EngineEndpoint | null = null;
   private api: Comlink.Remote<EngineWorkerApi> | null = null;
   private loadedSpec: string | null = null;
@@ -113,6 +120,8 @@ export class EngineClient {
   async load(spec: PipelineSpec, inputs?: EngineInputs): Promise<boolean> {
     const api = this.api;
     if (!api) return false;
+    // The `loaded` event names the segments only; the page knows their sub-stages from the spec.
+    this.dispatch({ type: 'page/pipeline', pipeline: describePipeline(spec) });
     try {
       await api.load(
         spec,
@@ -191,6 +200,26 @@ export class EngineClient {
     }
   }
 
+  /** The log records of the loaded run so far, oldest first (for the CSV download). */
+  logRecords(): readonly LogRecord[] {
+    return this.records;
+  }
+
+  /**
+   * The run's Zarr trajectory as a `.zarr.zip` Blob, or null when it has none; failures show in the
+   * error banner (and give null).
+   */
+  async exportTrajectory(): Promise<{ blob: Blob; frames: number } | null> {
+    const api = this.api;
+    if (!api) return null;
+    try {
+      return await api.exportTrajectory();
+    } catch (e) {
+      this.dispatch({ type: 'page/error', message: `the trajectory could not be exported: ${messageOf(e)}` });
+      return null;
+    }
+  }
+
   /** Testing aid (e2e): destroys the worker's GPU device. */
   loseDeviceForTesting(): void {
     void this.api?.loseDeviceForTesting();
@@ -209,7 +238,11 @@ export class EngineClient {
   private onEvent(e: EngineEvent): void {
     if (this.disposed) return;
     switch (e.type) {
+      case 'trajectory':
+        this.trajectory.setState({ frames: e.frames, samples: e.samples, atoms: e.atoms });
+        return;
       case 'log':
+        this.records.push(e.record);
         this.series.append(e.record);
         this.pendingLog = e.record;
         this.flushTimer ??= setTimeout(() => this.flushLog(), LOG_FLUSH_MS);
@@ -224,6 +257,8 @@ export class EngineClient {
         this.lastPositions = e.positions;
         this.lastFrameAt = { step: 0, time: 0 };
         this.series.clear();
+        this.records = [];
+        this.trajectory.setState(null);
         for (const v of this.views) v.onLoaded(e);
         break;
     }

@@ -7,7 +7,15 @@ import { createStore } from '../state/createStore.ts';
 import { initialRunState, type RunState } from '../state/runState.ts';
 import { createSpecStore } from '../state/specStore.ts';
 import { createInputsStore } from './inputsStore.ts';
-import { engineInputs, Workspace, type WorkspaceClient } from './workspace.ts';
+import {
+  batchingProblem,
+  currentTypes,
+  defaultBatching,
+  defaultClusters,
+  engineInputs,
+  Workspace,
+  type WorkspaceClient,
+} from './workspace.ts';
 
 const argonXyz = [
   '3',
@@ -134,6 +142,55 @@ describe('Workspace', () => {
     expect(client.loads.at(-1)!.inputs!.batch).toBeUndefined();
   });
 
+  it('random clusters: chosen with their last parameters, their element mapped, loaded when valid', async () => {
+    const { specStore, inputs, client, workspace } = setup();
+    await workspace.chooseClusters();
+    expect(specStore.getState().draft.system).toEqual(defaultClusters);
+    expect(specStore.getState().validation.ok).toBe(true);
+    expect(client.loads.at(-1)!.inputs!.batch).toBeUndefined(); // the engine builds them
+    expect(
+      currentTypes(inputs.getState(), specStore.getState().draft.system, 'lennard-jones').typeMap,
+    ).toEqual(new Map([['Ar', 0]]));
+
+    // Edited, then the example, then back: the edits are kept.
+    specStore.setField(['system', 'element'], 'Kr');
+    specStore.setField(['system', 'maxAtoms'], 5);
+    expect(specStore.getState().validation.byKey.get('system.maxAtoms')?.[0]?.message).toBe(
+      'minAtoms must be ≤ maxAtoms',
+    );
+    specStore.setField(['system', 'maxAtoms'], 40);
+    await workspace.chooseExample();
+    expect(specStore.getState().draft.system.kind).toBe('fcc');
+    await workspace.chooseClusters();
+    expect(specStore.getState().draft.system).toMatchObject({
+      kind: 'clusters',
+      element: 'Kr',
+      maxAtoms: 40,
+    });
+    expect(
+      currentTypes(inputs.getState(), specStore.getState().draft.system, 'lennard-jones').typeMap,
+    ).toEqual(new Map([['Kr', 0]]));
+    const loads = client.loads.length;
+    await workspace.reloadSystem();
+    expect(client.loads).toHaveLength(loads + 1);
+  });
+
+  it('batching: turned on with limits that admit every system, off again', async () => {
+    const { specStore, workspace } = setup();
+    await workspace.chooseClusters();
+    workspace.setBatching(true);
+    expect(specStore.getState().draft.batching).toEqual({ maxSystems: 2, maxAtoms: 110 });
+    expect(specStore.getState().validation.ok).toBe(true);
+    specStore.setField(['batching', 'maxSystems'], 0);
+    expect(specStore.getState().validation.byKey.get('batching.maxSystems')?.[0]?.message).toBe(
+      'must be ≥ 1',
+    );
+    specStore.setField(['batching', 'maxSystems'], 2);
+    workspace.setBatching(false);
+    expect(specStore.getState().draft.batching).toBeUndefined();
+    expect(specStore.getState().lastValid.batching).toBeUndefined();
+  });
+
   it('exports the frame shown as extXYZ that reads back', () => {
     const { client, workspace } = setup();
     expect(workspace.exportExtXyz()).toBeNull();
@@ -161,8 +218,26 @@ describe('engineInputs', () => {
   it('refuses when every element is NULL', () => {
     const { specStore, inputs, workspace } = setup();
     inputs.setMapping('Ar', 'NULL');
-    expect(() => engineInputs(inputs.getState(), specStore.getState().lastValid, workspace.example)).toThrow(
+    expect(workspace.example.kind).toBe('fcc');
+    expect(() => engineInputs(inputs.getState(), specStore.getState().lastValid)).toThrow(
       'every element is NULL',
     );
+  });
+});
+
+describe('batching limits', () => {
+  it('defaults: a quarter of the clusters, room for that many of the largest', () => {
+    expect(defaultBatching({ ...defaultClusters, count: 100, maxAtoms: 60 }, 0)).toEqual({
+      maxSystems: 25,
+      maxAtoms: 1500,
+    });
+    expect(defaultBatching(argonVoidSpec.system, 4000)).toEqual({ maxSystems: 1, maxAtoms: 4000 });
+  });
+
+  it('says when the largest system can never be admitted', () => {
+    expect(batchingProblem(defaultClusters, { maxSystems: 2, maxAtoms: 54 }, 0)).toContain('must be ≥ 55');
+    expect(batchingProblem(defaultClusters, { maxSystems: 2, maxAtoms: 55 }, 0)).toBeNull();
+    expect(batchingProblem(argonVoidSpec.system, { maxSystems: 1, maxAtoms: 100 }, 4000)).toContain('4000');
+    expect(batchingProblem(argonVoidSpec.system, undefined, 4000)).toBeNull();
   });
 });

@@ -6,7 +6,14 @@
  */
 import { eamTabulation } from '../../engine/potentials/eamTabulation.ts';
 import type { EamStyle } from '../../io/lammpsPotential.ts';
-import type { PipelineSpec, PotentialSpec, SystemSpec } from '../../io/spec.ts';
+import {
+  type BatchingSpec,
+  ClustersSystemSpec,
+  type PipelineSpec,
+  type PipelineSpecInput,
+  type PotentialSpec,
+  type SystemSpec,
+} from '../../io/spec.ts';
 import { structureToBatch } from '../../io/structureToBatch.ts';
 import type { EngineClient, EngineInputs } from '../engine/engineClient.ts';
 import type { Store } from '../state/createStore.ts';
@@ -18,24 +25,35 @@ import { exportFileName, frameToExtXyz } from './exportFrame.ts';
 import type { InputsState, InputsStore } from './inputsStore.ts';
 import { type EamTypes, eamTypes, type PairTypes, pairTypes } from './typeAssignment.ts';
 
-/** The elements of the system and its name: the uploaded structure's, or the example's. */
+/** A system as the draft spec holds it (possibly invalid while it is being edited). */
+export type SystemInput = PipelineSpecInput['system'];
+
+/**
+ * The elements of the system and its name: the uploaded structure's, or those of the built-in
+ * system (fcc example, random clusters) the spec describes.
+ */
 export function systemElements(
   inputs: InputsState,
-  example: SystemSpec,
+  system: SystemInput,
 ): { elements: string[]; name: string } {
   if (inputs.structure) return { elements: inputs.structure.elements, name: inputs.structure.file };
-  return example.kind === 'fcc'
-    ? { elements: [example.element], name: 'the built-in example' }
-    : { elements: [], name: example.file };
+  switch (system.kind) {
+    case 'fcc':
+      return { elements: [system.element], name: 'the built-in example' };
+    case 'clusters':
+      return { elements: [system.element ?? 'Ar'], name: 'the random clusters' };
+    case 'file':
+      return { elements: [], name: system.file };
+  }
 }
 
 /** Types of the current system under a potential kind, with the problems that keep it from running. */
 export function currentTypes(
   inputs: InputsState,
-  example: SystemSpec,
+  system: SystemInput,
   kind: PotentialKind,
 ): ({ kind: 'pair' } & PairTypes) | ({ kind: 'eam' } & EamTypes) {
-  const { elements, name } = systemElements(inputs, example);
+  const { elements, name } = systemElements(inputs, system);
   if (kind === 'eam') return { kind: 'eam', ...eamTypes(elements, inputs.mapping, inputs.eam, name) };
   return { kind: 'pair', ...pairTypes(elements, inputs.mapping) };
 }
@@ -44,8 +62,8 @@ export function currentTypes(
  * What the engine needs next to `spec`: the uploaded atoms with their types, and the EAM tables.
  * @throws Error (ParseError for the files) saying what is wrong with the inputs.
  */
-export function engineInputs(inputs: InputsState, spec: PipelineSpec, example: SystemSpec): EngineInputs {
-  const types = currentTypes(inputs, example, spec.potential.kind);
+export function engineInputs(inputs: InputsState, spec: PipelineSpec): EngineInputs {
+  const types = currentTypes(inputs, spec.system, spec.potential.kind);
   if (types.problems.length > 0) throw new Error(types.problems.join('; '));
   const out: EngineInputs = {
     key: JSON.stringify({ revision: inputs.revision, types: [...types.typeMap] }),
@@ -69,9 +87,54 @@ async function readText(file: File): Promise<FileText> {
 /** The part of the engine client the workspace uses. */
 export type WorkspaceClient = Pick<EngineClient, 'load' | 'run' | 'currentFrame'>;
 
+/** Random clusters offered when a person picks them first: 8 argon clusters of 13–55 atoms. */
+export const defaultClusters: ClustersSystemSpec = ClustersSystemSpec.parse({
+  kind: 'clusters',
+  count: 8,
+  minAtoms: 13,
+  maxAtoms: 55,
+  element: 'Ar',
+  mass: 39.948,
+  seed: 1,
+});
+
+/**
+ * Batching limits offered when a person turns inflight batching on: a quarter of the systems (at
+ * least 1) resident at once, room for that many of the largest ones.
+ */
+export function defaultBatching(system: SystemInput, loadedAtoms: number): BatchingSpec {
+  if (system.kind === 'clusters') {
+    const count = Number.isFinite(system.count) ? Math.max(1, Math.round(system.count)) : 1;
+    const maxSystems = Math.max(1, Math.ceil(count / 4));
+    const largest = Number.isFinite(system.maxAtoms) ? Math.max(1, Math.round(system.maxAtoms)) : 1;
+    return { maxSystems, maxAtoms: Math.min(8_000_000, maxSystems * largest) };
+  }
+  return { maxSystems: 1, maxAtoms: Math.min(8_000_000, Math.max(1, loadedAtoms)) };
+}
+
+/**
+ * Why `batching` cannot admit every system of `system` (a system larger than maxAtoms never fits),
+ * or null. The schema cannot say it: it does not know the systems' sizes.
+ */
+export function batchingProblem(system: SystemInput, batching: unknown, loadedAtoms: number): string | null {
+  if (typeof batching !== 'object' || batching === null) return null;
+  const maxAtoms = (batching as { maxAtoms?: unknown }).maxAtoms;
+  if (typeof maxAtoms !== 'number' || !Number.isFinite(maxAtoms)) return null;
+  const largest =
+    system.kind === 'clusters'
+      ? system.maxAtoms
+      : system.kind === 'fcc' || system.kind === 'file'
+        ? loadedAtoms
+        : 0;
+  if (!(largest > maxAtoms)) return null;
+  return `max atoms must be ≥ ${largest} (the largest system's atoms), or that system is never admitted`;
+}
+
 export class Workspace {
-  /** The built-in system, used when no structure is uploaded. */
+  /** The built-in example, used when neither an uploaded structure nor clusters are chosen. */
   readonly example: SystemSpec;
+  /** Last parameters of the random clusters, so going back to them loses nothing. */
+  private clusters: SystemInput = structuredClone(defaultClusters);
   /** Last parameters of each pair potential, so switching kinds back and forth loses nothing. */
   private pairPotentials: Record<string, PotentialSpec> = { ...defaultPairPotentials };
 
@@ -100,6 +163,7 @@ export class Workspace {
     if (!this.idle) return false;
     const text = await readText(file);
     if (!this.inputs.uploadStructure(text)) return false;
+    this.keepClusters();
     this.specStore.setField(['system'], { kind: 'file', file: file.name });
     this.syncPotential();
     await this.loadIntoEngine();
@@ -109,10 +173,40 @@ export class Workspace {
   /** Goes back to the built-in example and loads it. */
   async chooseExample(): Promise<void> {
     if (!this.idle) return;
+    this.keepClusters();
     this.inputs.chooseExample();
     this.specStore.setField(['system'], structuredClone(this.example));
     this.syncPotential();
     await this.loadIntoEngine();
+  }
+
+  /** Makes random clusters the system (with their last parameters) and loads them when valid. */
+  async chooseClusters(): Promise<void> {
+    if (!this.idle) return;
+    this.inputs.chooseExample();
+    this.specStore.setField(['system'], structuredClone(this.clusters));
+    this.syncPotential();
+    await this.loadIntoEngine();
+  }
+
+  /** Loads the spec's system as it now stands (after its parameters were edited), when valid. */
+  async reloadSystem(): Promise<void> {
+    await this.loadIntoEngine();
+  }
+
+  /** Turns inflight batching on (with limits that admit every system) or off. */
+  setBatching(enabled: boolean): void {
+    const draft = this.specStore.getState().draft;
+    if (enabled === (draft.batching !== undefined)) return;
+    this.specStore.setField(
+      ['batching'],
+      enabled ? defaultBatching(draft.system, this.runStore.getState().nAtoms) : undefined,
+    );
+  }
+
+  private keepClusters(): void {
+    const system = this.specStore.getState().draft.system;
+    if (system.kind === 'clusters') this.clusters = structuredClone(system);
   }
 
   /** Switches the potential kind, keeping the last parameters of each. */
@@ -153,7 +247,7 @@ export class Workspace {
     if (!client || !spec.validation.ok) return;
     let inputs: EngineInputs;
     try {
-      inputs = engineInputs(this.inputs.getState(), spec.lastValid, this.example);
+      inputs = engineInputs(this.inputs.getState(), spec.lastValid);
     } catch (e) {
       this.error(e instanceof Error ? e.message : String(e));
       return;
@@ -172,7 +266,7 @@ export class Workspace {
 
   private eamPotential(): PotentialSpec {
     const s = this.inputs.getState();
-    const { elements, name } = systemElements(s, this.example);
+    const { elements, name } = systemElements(s, this.specStore.getState().draft.system);
     const t = eamTypes(elements, s.mapping, s.eam, name);
     return {
       kind: 'eam',
@@ -196,7 +290,7 @@ export class Workspace {
     if (!client || !spec.validation.ok || !this.idle) return;
     let inputs: EngineInputs;
     try {
-      inputs = engineInputs(this.inputs.getState(), spec.lastValid, this.example);
+      inputs = engineInputs(this.inputs.getState(), spec.lastValid);
     } catch {
       // The system and potential panels show why (mapping problems); Run will say it again.
       return;

@@ -11,7 +11,19 @@ const rec = (i: number): LogRecord => ({
   kineticEnergy: 2 * i,
   temperature: i,
   maxForce: 1 / (i + 1),
-  perSystem: { potentialEnergy: [], kineticEnergy: [], temperature: [], maxForce: [] },
+  perSystem: { systemIds: [], potentialEnergy: [], kineticEnergy: [], temperature: [], maxForce: [] },
+});
+
+/** A record of the systems `ids`, system id k having energy −k eV, temperature 10k K. */
+const withSystems = (i: number, ids: number[]): LogRecord => ({
+  ...rec(i),
+  perSystem: {
+    systemIds: ids,
+    potentialEnergy: ids.map((k) => -k),
+    kineticEnergy: ids.map(() => 1),
+    temperature: ids.map((k) => 10 * k),
+    maxForce: ids.map((k) => k / 10),
+  },
 });
 
 describe('LogSeries', () => {
@@ -30,5 +42,27 @@ describe('LogSeries', () => {
     s.append(rec(1));
     s.clear();
     expect(s.view('temperature').length).toBe(0);
+  });
+
+  it('keeps per-system series by system id, aligned with the records, null where a system was not live', () => {
+    const s = new LogSeries(2, 3);
+    s.append(withSystems(0, [4, 2]));
+    s.append(withSystems(1, [2, 7])); // system 4 left its slot to system 7
+    s.append(withSystems(2, [9, 7, 2])); // a fourth system is not tracked (3 at most)
+    expect(s.systemIds()).toEqual([4, 2, 7]);
+    expect(s.systemView(4, 'potentialEnergy')).toEqual([-4, null, null]);
+    expect(s.systemView(2, 'temperature')).toEqual([20, 20, 20]);
+    expect(s.systemView(7, 'totalEnergy')).toEqual([null, -6, -6]);
+    expect(s.systemView(7, 'maxForce')).toEqual([null, 0.7, 0.7]);
+    expect(s.systemView(9, 'maxForce')).toBeNull();
+    for (const id of s.systemIds()) expect(s.systemView(id, 'kineticEnergy')).toHaveLength(s.length);
+    // Records of one step (one per sub-stage of a fused stage) share their systems' values.
+    s.append({ ...withSystems(3, [2]), step: 2 });
+    expect(s.systemView(7, 'temperature')).toEqual([null, 70, 70, 70]);
+    expect(s.systemView(2, 'temperature')).toEqual([20, 20, 20, 20]);
+    s.append(withSystems(3, [9]));
+    expect(s.systemView(7, 'temperature')).toEqual([null, 70, 70, 70, null]);
+    s.clear();
+    expect(s.systemIds()).toEqual([]);
   });
 });

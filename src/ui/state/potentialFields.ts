@@ -62,7 +62,7 @@ export function potentialFields(draft: PipelineSpecInput): StageField[] {
   });
 }
 
-/** Whether an issue path belongs to the potential or system panels rather than the stage form. */
+/** Whether an issue path belongs to the potential or system panels (batching included) rather than the stage form. */
 export function isInputIssue(path: string): boolean {
-  return path.startsWith('potential') || path.startsWith('system');
+  return path.startsWith('potential') || path.startsWith('system') || path.startsWith('batching');
 }

@@ -3,6 +3,8 @@
  * by a pure reducer, so it can be tested without a worker or a GPU.
  */
 import type { EngineEvent, LogRecord, RunEnd } from '../../engine/api.ts';
+import { type PipelineInfo, pipelineFromNames } from './pipelineInfo.ts';
+import { createTracker, type SystemTracker, trackSystems } from './systemCounts.ts';
 
 /** Where the page stands. */
 export type RunPhase =
@@ -20,8 +22,26 @@ export interface RunState {
   unsupportedReason: string | null;
   adapter: string;
   nAtoms: number;
+  /** Systems of the loaded run. */
+  nSystems: number;
   /** Display names of the stages of the loaded chain. */
   stages: string[];
+  /** Segments and sub-stages of the loaded pipeline. */
+  pipeline: PipelineInfo;
+  /** The shape of the pipeline being loaded (from the page), applied by the next `loaded` event. */
+  pendingPipeline: PipelineInfo | null;
+  /** Where each system is, and how many are in each segment and sub-stage; null before a load. */
+  systems: SystemTracker | null;
+  /** Inflight batching: how full the batch was after the last refill. */
+  batch: { stage: number; resident: number; residentAtoms: number; waiting: number } | null;
+  /** Newest warnings first (at most {@link MAX_WARNINGS}). */
+  warnings: RunWarning[];
+  /** Warnings received since the load, including those no longer kept. */
+  warningCount: number;
+  /** Last throughput report of a timing hook. */
+  timing: { stage: number; step: number; msPerStep: number; atomStepsPerSecond: number } | null;
+  /** Where a NaN detector found a non-finite value. */
+  nan: { stage: number; step: number; system: number; atom: number; message: string } | null;
   /** Index of the current stage, −1 before the first `stage` event. */
   stageIndex: number;
   /** Step counted over the whole run. */
@@ -46,12 +66,27 @@ export interface RunState {
   restoredFrom: { step: number; stage: number } | null;
 }
 
+/** A warning of the engine (energy drift, step limit reached with systems unfinished, ...). */
+export type RunWarning = Omit<Extract<EngineEvent, { type: 'warning' }>, 'type'>;
+
+/** Warnings kept for display. */
+export const MAX_WARNINGS = 20;
+
 export const initialRunState: RunState = {
   phase: 'detecting',
   unsupportedReason: null,
   adapter: '',
   nAtoms: 0,
+  nSystems: 0,
   stages: [],
+  pipeline: { segments: [], batching: false },
+  pendingPipeline: null,
+  systems: null,
+  batch: null,
+  warnings: [],
+  warningCount: 0,
+  timing: null,
+  nan: null,
   stageIndex: -1,
   step: 0,
   time: 0,
@@ -72,7 +107,10 @@ export type PageAction =
   | { type: 'page/loading' }
   | { type: 'page/error'; message: string }
   | { type: 'page/restored'; step: number; stage: number }
-  | { type: 'page/dismiss-error' };
+  | { type: 'page/dismiss-error' }
+  | { type: 'page/dismiss-warnings' }
+  /** The shape of the pipeline about to be loaded (sent before `load`). */
+  | { type: 'page/pipeline'; pipeline: PipelineInfo };
 
 export type RunAction = EngineEvent | PageAction;
 
@@ -91,24 +129,84 @@ function withLog(state: RunState, r: LogRecord): RunState {
 
 export function reduceRunState(state: RunState, action: RunAction): RunState {
   switch (action.type) {
-    case 'loaded':
+    case 'loaded': {
+      const pending = state.pendingPipeline;
+      const pipeline =
+        pending && pending.segments.length === action.stages.length
+          ? pending
+          : pipelineFromNames(action.stages);
       return {
         ...initialRunState,
         phase: 'ready',
         adapter: action.adapter,
         nAtoms: action.nAtoms,
+        nSystems: action.nSystems,
         stages: action.stages,
+        pipeline,
+        pendingPipeline: pending,
+        systems: createTracker(action.nSystems, pipeline),
       };
+    }
     case 'stage':
-      return { ...state, stageIndex: action.stage, step: action.step };
+      return {
+        ...state,
+        stageIndex: action.stage,
+        step: action.step,
+        timing: state.timing?.stage === action.stage ? state.timing : null,
+        systems: state.systems && trackSystems(state.systems, state.pipeline, action),
+      };
     case 'log':
       return withLog(state, action.record);
     case 'frame':
       return state;
     case 'snapshot':
       return { ...state, lastSnapshotStep: action.step };
-    case 'converged':
+    case 'trajectory':
+      // The engine client keeps the trajectory's size (EngineClient.trajectory).
       return state;
+    case 'batch':
+      return {
+        ...state,
+        batch: {
+          stage: action.stage,
+          resident: action.resident,
+          residentAtoms: action.residentAtoms,
+          waiting: action.waiting,
+        },
+        systems: state.systems && trackSystems(state.systems, state.pipeline, action),
+      };
+    case 'converged':
+    case 'migrated':
+    case 'graduated':
+      return { ...state, systems: state.systems && trackSystems(state.systems, state.pipeline, action) };
+    case 'warning': {
+      const { type: _, ...warning } = action;
+      return {
+        ...state,
+        warnings: [warning, ...state.warnings].slice(0, MAX_WARNINGS),
+        warningCount: state.warningCount + 1,
+      };
+    }
+    case 'timing':
+      return {
+        ...state,
+        timing: {
+          stage: action.stage,
+          step: action.step,
+          msPerStep: action.msPerStep,
+          atomStepsPerSecond: action.atomStepsPerSecond,
+        },
+      };
+    case 'nan-detected': {
+      const nan = {
+        stage: action.stage,
+        step: action.step,
+        system: action.system,
+        atom: action.atom,
+        message: action.message,
+      };
+      return { ...state, nan, error: { reason: 'nan', message: action.message } };
+    }
     case 'state':
       if (action.state === 'idle') return state.phase === 'ended' ? state : { ...state, phase: 'ready' };
       return { ...state, phase: action.state, endReason: null };
@@ -119,7 +217,12 @@ export function reduceRunState(state: RunState, action: RunAction): RunState {
         phase: 'ended',
         endReason: action.reason,
         step: Math.max(state.step, action.step),
-        error: failed ? { reason: action.reason, message: action.message ?? '' } : state.error,
+        // The NaN detector's message names the system, the atom and the step: keep it.
+        error: failed
+          ? action.reason === 'nan' && state.nan
+            ? { reason: 'nan', message: state.nan.message }
+            : { reason: action.reason, message: action.message ?? '' }
+          : state.error,
       };
     }
     case 'device-lost':
@@ -143,6 +246,10 @@ export function reduceRunState(state: RunState, action: RunAction): RunState {
       };
     case 'page/dismiss-error':
       return { ...state, error: null };
+    case 'page/dismiss-warnings':
+      return { ...state, warnings: [] };
+    case 'page/pipeline':
+      return { ...state, pendingPipeline: action.pipeline };
   }
 }
 
