@@ -1,5 +1,6 @@
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
+import { aseFireCommand, aseVelocityVerletCommand } from './scripts/ase.ts';
 import { chromiumArgs, chromiumPath } from './scripts/chromium.ts';
 import { lammpsEvaluateCommand, lammpsLennardJonesCommand, lammpsNveCommand } from './scripts/lammps.ts';
 import { readPotentialFileCommand } from './scripts/potentialFiles.ts';
@@ -35,6 +36,8 @@ export default defineConfig({
               lammpsEvaluate: lammpsEvaluateCommand,
               lammpsNve: lammpsNveCommand,
               readPotentialFile: readPotentialFileCommand,
+              aseFire: aseFireCommand,
+              aseVelocityVerlet: aseVelocityVerletCommand,
             },
           },
         },

@@ -22,6 +22,12 @@ const benchmarks: Record<string, Benchmark> = {
     usage: async () => (await import('../bench/eamRun.ts')).eamUsage,
     run: async (argv) => (await import('../bench/eamRun.ts')).benchEam(argv),
   },
+  relax: {
+    summary:
+      'FIRE relaxation of 1,000 random argon LJ clusters (13–147 atoms) to fmax 0.01 eV/Å with inflight batching: WebGPU engine in headless Chromium vs ASE FIRE',
+    usage: async () => (await import('../bench/relax.ts')).relaxUsage,
+    run: async (argv) => (await import('../bench/relax.ts')).benchRelax(argv),
+  },
   'zarr-memory': {
     summary: 'Zarr trajectory streaming (10,000 frames of 2 × 500 atoms to a directory): memory stays flat',
     usage: async () => (await import('../bench/zarrMemory.ts')).zarrMemoryUsage,

@@ -53,7 +53,13 @@ g.mdCli = {
     });
     // Frames and snapshots travel at the end; only the events that drive the progress bar stream.
     const forward = (e: EngineEvent) => {
-      if (e.type === 'log' || e.type === 'stage' || e.type === 'end' || e.type === 'converged')
+      if (
+        e.type === 'log' ||
+        e.type === 'stage' ||
+        e.type === 'end' ||
+        e.type === 'converged' ||
+        e.type === 'batch'
+      )
         void g.mdCliEvent?.(e);
     };
     try {
