@@ -614,14 +614,20 @@ export class StageRunner<C> {
       for (const s of slots) this.status[s] = PARKED_STATUS;
       return;
     }
+    await this.evict(slots, this.queues[segment + 1]!);
+    const entry = subs[0]!.code;
+    await this.refill(segment, subs, entry);
+  }
+
+  /** Moves the systems of `slots`, in their current state, from the resident batch into `queue`. */
+  private async evict(slots: readonly number[], queue: SizeAwareSampler): Promise<void> {
+    if (slots.length === 0) return;
     await this.storeResidentState();
     for (const s of slots) {
-      this.queues[segment + 1]!.push(this.resident.remove(s));
+      queue.push(this.resident!.remove(s));
       this.status[s] = VACANT_STATUS;
       this.systemIds[s] = -1;
     }
-    const entry = subs[0]!.code;
-    await this.refill(segment, subs, entry);
   }
 
   /** Copies the resident systems' current state from the engine into the resident batch. */
@@ -687,16 +693,10 @@ export class StageRunner<C> {
       }
       return;
     }
-    const resident = this.resident;
-    const left = resident.occupiedSlots();
+    const left = this.resident.occupiedSlots();
     const waiting = this.queues[index]!.drain();
-    if (left.length > 0) await this.storeResidentState();
     const next = this.queues[index + 1]!;
-    for (const s of left) {
-      next.push(resident.remove(s));
-      this.status[s] = VACANT_STATUS;
-      this.systemIds[s] = -1;
-    }
+    await this.evict(left, next);
     next.push(...waiting);
     if (left.length + waiting.length > 0) {
       this.emit({

@@ -3,7 +3,7 @@
  * slots, those of one status code, or those that just converged), with their atoms gathered into a
  * CSR frame of their own.
  */
-import type { TrajectoryFrame } from '../../io/zarr/trajectoryFrame.ts';
+import { selectSystems, type TrajectoryFrame } from '../../io/zarr/trajectoryFrame.ts';
 import type { FrameClock } from './sink.ts';
 
 /** The slots of the resident batch, as a snapshot needs them (batch order; one slot = one system). */
@@ -83,39 +83,23 @@ export function slotFrame(
   data: SlotData,
 ): TrajectoryFrame {
   checkLayout(layout, data);
-  const ptr = new Int32Array(selected.length + 1);
-  selected.forEach((s, k) => {
-    ptr[k + 1] = ptr[k]! + layout.atomsPtr[s + 1]! - layout.atomsPtr[s]!;
-  });
-  function pick<T extends Float32Array | Float64Array | Int32Array | Uint8Array>(
-    values: T,
-    width: number,
-    atom: boolean,
-  ): T {
-    const out = new (values.constructor as new (n: number) => T)(
-      (atom ? ptr[selected.length]! : selected.length) * width,
-    );
-    selected.forEach((s, k) => {
-      const [from, to, at] = atom ? [layout.atomsPtr[s]!, layout.atomsPtr[s + 1]!, ptr[k]!] : [s, s + 1, k];
-      out.set(values.subarray(from * width, to * width), at * width);
-    });
-    return out;
-  }
-  return {
+  // The batch-wide arrays as one frame of every slot; selectSystems copies the selected ones out.
+  const whole: TrajectoryFrame = {
     step: clock.step,
     time: clock.time,
     stage: clock.stage,
     stageStep: clock.stageStep,
-    atomsPtr: ptr,
-    systemIds: pick(layout.systemIds, 1, false),
-    atomicNumbers: pick(layout.atomicNumbers, 1, true),
-    cells: pick(layout.cells, 9, false),
-    pbc: pick(layout.pbc, 3, false),
-    positions: pick(data.positions, 3, true),
-    ...(data.velocities ? { velocities: pick(data.velocities, 3, true) } : {}),
-    ...(data.forces ? { forces: pick(data.forces, 3, true) } : {}),
-    ...(data.energy ? { energy: pick(data.energy, 1, false) } : {}),
-    ...(data.stress ? { stress: pick(data.stress, 9, false) } : {}),
-    status: pick(layout.status, 1, false),
+    atomsPtr: layout.atomsPtr,
+    systemIds: layout.systemIds,
+    atomicNumbers: layout.atomicNumbers,
+    cells: layout.cells,
+    pbc: layout.pbc,
+    positions: data.positions,
+    ...(data.velocities ? { velocities: data.velocities } : {}),
+    ...(data.forces ? { forces: data.forces } : {}),
+    ...(data.energy ? { energy: data.energy } : {}),
+    ...(data.stress ? { stress: data.stress } : {}),
+    status: layout.status,
   };
+  return selectSystems(whole, selected);
 }
