@@ -8,6 +8,12 @@ fn pcgHash(v: u32) -> u32 {
   return (word >> 22u) ^ word;
 }
 
+/// The seed of one system's random numbers: pcgHash(pcgHash(seed) ^ id), as systemSeed() of
+/// src/engine/reference/rng.ts (the noise follows the system's stable id, not its slot).
+fn systemSeed(seed: u32, systemId: u32) -> u32 {
+  return pcgHash(pcgHash(seed) ^ systemId);
+}
+
 fn hashCounter(seed: u32, step: u32, atom: u32, k: u32) -> u32 {
   return pcgHash(pcgHash(pcgHash(seed) ^ step) ^ (atom * 8u + k));
 }

@@ -40,7 +40,8 @@ struct System {
   /// First atom, one past the last atom, first reduction block, one past the last block.
   range: vec4u,
   /// Atoms held by constraints (frozen: inverse mass 0 in velocities.w); NULL atoms (they always
-  /// occupy the system's last constraints.y rows, see assign_cells.wgsl); 0; 0. The system has
+  /// occupy the system's last constraints.y rows, see assign_cells.wgsl); the system's stable id
+  /// (u32 of the i32; keys its Langevin noise); 0. The system has
   /// 3·(range.y − range.x − constraints.x) degrees of freedom.
   constraints: vec4u,
 }

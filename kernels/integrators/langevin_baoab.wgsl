@@ -1,8 +1,10 @@
 // Langevin pre-update, BAOAB splitting (B A O A; the last B is half_kick.wgsl after the forces):
 //   v += dt/2·a; x += dt/2·v; v = c1·v + sqrt((1 − c1²)·kB·T/m)·g; x += dt/2·v
-// with g = gaussian(seed, step, atom, component) from the counter-based RNG, step = the system's
-// step counter and atom the ORIGINAL index (rows are permuted at neighbor-list rebuilds, the random
-// stream of an atom is not), for atoms of systems whose status equals the bound code.
+// with g = gaussian(systemSeed(seed, system id), step, atom, component) from the counter-based RNG,
+// step = the system's step counter and atom the atom's ORIGINAL index within its system (rows are
+// permuted at neighbor-list rebuilds, the random stream of an atom is not; the system id, not the
+// slot, keys the stream, so a system draws the same noise in any slot, batch or worker), for atoms of
+// systems whose status equals the bound code.
 
 @group(0) @binding(0) var<storage, read_write> positions: array<vec4f>;
 @group(0) @binding(1) var<storage, read_write> velocities: array<vec4f>;
@@ -12,6 +14,7 @@
 @group(0) @binding(5) var<storage, read> dynamics: array<DynamicsParams>;
 @group(0) @binding(6) var<storage, read> steps: array<u32>;
 @group(0) @binding(7) var<storage, read> originalIndex: array<u32>;
+@group(0) @binding(8) var<storage, read> systems: array<System>;
 @group(1) @binding(0) var<uniform> code: StatusCode;
 
 @compute @workgroup_size(WORKGROUP_SIZE)
@@ -32,7 +35,9 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   let sigma = sqrt(params.thermalVariance * v0.w);
   var v = v0.xyz + (halfDt * v0.w) * forces[i].xyz;
   var x = p0.xyz + halfDt * v;
-  v = params.c1 * v + sigma * gaussian3(params.seed, steps[s], originalIndex[i]);
+  let system = systems[s];
+  let seed = systemSeed(params.seed, system.constraints.z);
+  v = params.c1 * v + sigma * gaussian3(seed, steps[s], originalIndex[i] - system.range.x);
   x += halfDt * v;
   velocities[i] = vec4f(v, v0.w);
   positions[i] = vec4f(x, p0.w);

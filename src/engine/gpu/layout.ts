@@ -102,6 +102,8 @@ export function packSystems(
     let nulls = 0;
     for (let i = batch.atomsPtr[s]!; i < batch.atomsPtr[s + 1]!; i++) if (batch.types[i]! < 0) nulls++;
     u[o + 29] = nulls;
+    // The stable system id (−1 for an empty slot wraps to 2³² − 1): keys the system's Langevin noise.
+    u[o + 30] = batch.systemIds[s]! >>> 0;
   }
   return buffer;
 }

@@ -53,7 +53,7 @@ export class GpuVerletDynamics implements GpuDynamics {
       this.preGroup = kernels.bindGroup(this.preName, common);
     } else {
       this.preName = 'langevinBaoab';
-      this.preGroup = kernels.bindGroup(this.preName, [...common, b.steps, b.originalIndex]);
+      this.preGroup = kernels.bindGroup(this.preName, [...common, b.steps, b.originalIndex, b.systems]);
     }
     this.postGroup = kernels.bindGroup('halfKick', [
       b.velocities,

@@ -6,7 +6,7 @@
 import type { Batch } from '../batch.ts';
 import { ACCELERATION_PER_FORCE_OVER_MASS, BOLTZMANN_EV_PER_K } from '../units.ts';
 import type { ForceResult } from './lennardJones.ts';
-import { gaussian } from './rng.ts';
+import { gaussian, systemSeed } from './rng.ts';
 
 /** Evaluates energies, forces and virials at the batch's current positions. */
 export type ForceFn = (batch: Batch) => ForceResult;
@@ -83,7 +83,9 @@ export interface LangevinParams {
 
 /**
  * BAOAB before the force evaluation: v += dt/2·a; x += dt/2·v; v = c1·v + sqrt((1 − c1²)·kB·T/m)·g;
- * x += dt/2·v, with c1 = exp(−γ·dt) and g = gaussian(seed, step of the atom's system, atom, component).
+ * x += dt/2·v, with c1 = exp(−γ·dt) and g = gaussian(systemSeed(seed, system id), step of the atom's
+ * system, index of the atom within its system, component): the noise of a system depends on its id,
+ * not on its slot or batch.
  * @param stepOfSystem each system's step counter within the stage, before this step
  */
 export function langevinPreUpdate(
@@ -99,7 +101,9 @@ export function langevinPreUpdate(
   for (let s = 0; s < batch.nSystems; s++) {
     if (!active(s)) continue;
     const step = stepOfSystem[s]!;
-    for (let i = batch.atomsPtr[s]!; i < batch.atomsPtr[s + 1]!; i++) {
+    const seed = systemSeed(p.seed, batch.systemIds[s]!);
+    const first = batch.atomsPtr[s]!;
+    for (let i = first; i < batch.atomsPtr[s + 1]!; i++) {
       // kB·T/m in eV/amu, converted to (Å/fs)².
       const sigma = Math.sqrt(
         ((1 - c1 * c1) * BOLTZMANN_EV_PER_K * p.temperature * ACCELERATION_PER_FORCE_OVER_MASS) /
@@ -107,7 +111,7 @@ export function langevinPreUpdate(
       );
       for (let a = 0; a < 3; a++) {
         const k = 3 * i + a;
-        batch.velocities[k] = c1 * batch.velocities[k]! + sigma * gaussian(p.seed, step, i, a);
+        batch.velocities[k] = c1 * batch.velocities[k]! + sigma * gaussian(seed, step, i - first, a);
       }
     }
   }

@@ -20,6 +20,15 @@ export function hashCounter(seed: number, step: number, atom: number, k: number)
 }
 
 /**
+ * The seed of one system's random numbers: the stage's seed mixed with the system's stable id,
+ * pcgHash(pcgHash(seed) ^ id), so that a system draws the same noise whatever slot, batch or worker
+ * it runs in (a pipeline run equals a one-worker run through the thermostat).
+ */
+export function systemSeed(seed: number, systemId: number): number {
+  return pcgHash((pcgHash(seed >>> 0) ^ (systemId >>> 0)) >>> 0);
+}
+
+/**
  * A uniform number in (0, 1) from the top 24 bits of the hash: ((h >> 8) + 0.5) / 2²⁴.
  * `atom` is the global atom index in the batch, `step` the system's step counter within the stage,
  * `k` in 0..7 selects one of eight independent numbers per (atom, step).
