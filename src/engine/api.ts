@@ -84,14 +84,36 @@ export interface Frame {
   time: number;
   /** Å, xyz interleaved. */
   positions: Float32Array;
-  /** Å/fs; present in snapshots, absent in view frames. */
+  /** Å/fs; present in snapshots, and in view frames when the host asked for them (ViewOptions). */
   velocities?: Float32Array;
-  /** eV/Å; present in snapshots, absent in view frames. */
+  /** eV/Å; present in snapshots, and in view frames when the host asked for them (ViewOptions). */
   forces?: Float32Array;
+  /** View frames: which system each slot holds and in what status (colour by stage, picking). */
+  slots?: FrameSlots;
+  /** View frames: rank of the worker that ran these atoms (0 on one worker). */
+  rank?: number;
   /** Atomic numbers per atom, when the atoms differ from the loaded ones (inflight batching). */
   atomicNumbers?: Int32Array;
   /** Potential types per atom (−1: NULL atom, not drawn), with `atomicNumbers`. */
   types?: Int32Array;
+}
+
+/** The slots of a view frame: per slot (engine system), in slot order. */
+export interface FrameSlots {
+  /** System id held by each slot (−1: empty slot). */
+  systemIds: Int32Array;
+  /** Atom offsets of the slots (length slots + 1). */
+  atomsPtr: Int32Array;
+  /** Status code of each slot (the sub-stage it is in; see runner.ts for parked and vacant codes). */
+  status: Int32Array;
+}
+
+/** What live view frames carry besides positions (more data per frame: ask only when shown). */
+export interface ViewOptions {
+  /** Per-atom forces, eV/Å (colour by force, the atom inspector). */
+  forces?: boolean;
+  /** Per-atom velocities, Å/fs (the atom inspector). */
+  velocities?: boolean;
 }
 
 /**
@@ -188,6 +210,50 @@ export type EngineEvent =
       waiting: number;
     }
   | { type: 'state'; state: 'running' | 'paused' | 'idle' }
+  | {
+      /** Pipeline mode: how one worker stands (sent at least every 250 ms by each worker). */
+      type: 'worker';
+      /** Worker index (= its segment's index). */
+      worker: number;
+      /** Global index of the segment it runs. */
+      stage: number;
+      /** Display name of the segment. */
+      name: string;
+      state: 'starting' | 'running' | 'waiting' | 'done' | 'failed';
+      /** Systems in its resident batch (parked ones included) and their atoms. */
+      resident: number;
+      residentAtoms: number;
+      /** Its batch's capacity (batching.maxSystems / maxAtoms). */
+      maxSystems: number;
+      maxAtoms: number;
+      /** Systems received and not yet admitted. */
+      inbox: number;
+      /** Systems done with its segment that the next link has no room for yet (parked, not stepping). */
+      outbox: number;
+      /** Systems received from upstream (worker 0: taken from its sampler) and sent downstream, so far. */
+      received: number;
+      sent: number;
+      /** Systems leaving its segment per second, and atoms × steps per second, over the last interval. */
+      systemsPerSecond: number;
+      atomStepsPerSecond: number;
+      /** Steps its runner has run. */
+      step: number;
+    }
+  | {
+      /** Pipeline mode: systems (ids) that reached the end of the pipeline (the coordinator holds them). */
+      type: 'delivered';
+      systems: number[];
+      step: number;
+    }
+  | {
+      /** Pipeline mode: a worker failed; the run stops (its `end` names the worker and stage). */
+      type: 'worker-failed';
+      worker: number;
+      stage: number;
+      name: string;
+      reason: 'error' | 'device-lost' | 'unresponsive' | 'exited';
+      message: string;
+    }
   | { type: 'end'; reason: RunEnd; message?: string; step: number }
   | { type: 'device-lost'; message: string; canRestart: boolean }
   | {
@@ -227,6 +293,21 @@ export type EngineEvent =
       lastGood: LastGoodFrame | null;
     };
 
+/** Why a system left a sub-stage: its criteria held, its step budget was spent, or the segment's step limit came. */
+export type LeaveReason = 'converged' | 'budget' | 'limit';
+
+/** One segment a system went through: where, and how many steps in each of its sub-stages. */
+export interface StageVisit {
+  /** Global index of the segment in the spec's stages. */
+  segment: number;
+  /** Worker (rank) that ran it. */
+  worker: number;
+  /** Steps the system made in the segment (sum over its sub-stages). */
+  steps: number;
+  /** The sub-stages it went through, in order: status code, steps made there and why it left. */
+  subStages: { code: number; steps: number; reason: LeaveReason }[];
+}
+
 /** Receives engine events. Hosts pass a comlink proxy of this across the worker boundary. */
 export type EngineListener = (event: EngineEvent) => void;
 
@@ -251,6 +332,13 @@ export interface EngineWorkerApi {
   resume(): void;
   /** Ends the run after the current chunk of steps. */
   stop(): void;
+  /** While paused: runs exactly one step, then stays paused (no effect while running). */
+  step(): void;
+  /**
+   * What the live view frames carry from now on; when no run is stepping (loaded, paused, ended) a
+   * frame with them is sent at once.
+   */
+  setViewOptions(options: ViewOptions): Promise<void>;
   /** Frames held in host memory by snapshot hooks (GPU rings drained first), by step. */
   snapshots(): Promise<TrajectoryFrame[]>;
   /** After a device loss: new device, state restored from the last snapshot, ready to `run`. */

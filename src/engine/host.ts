@@ -7,11 +7,12 @@ import { parseSpec, stageName } from '../io/spec.ts';
 import type { ZarrStore } from '../io/zarr/store.ts';
 import type { TrajectoryFrame } from '../io/zarr/trajectoryFrame.ts';
 import { exportZarrZip } from '../io/zarr/zarrZip.ts';
-import type { EngineListener, EngineWorkerApi, RunEnd } from './api.ts';
+import type { EngineListener, EngineWorkerApi, RunEnd, ViewOptions } from './api.ts';
 import type { Batch } from './batch.ts';
 import { cloneBatch } from './batch.ts';
 import { requestGpuDevice } from './device.ts';
 import { createGpuEngine, type WebGpuEngine } from './gpu/engine.ts';
+import { HostPipeline } from './hostPipeline.ts';
 import type { EamTabulation } from './potentials/eamTabulation.ts';
 import type { RunPosition } from './runner.ts';
 import { engineBatch, StageRunner } from './runner.ts';
@@ -28,6 +29,8 @@ export class EngineHost implements EngineWorkerApi {
   private listener: EngineListener = () => {};
   private engine: WebGpuEngine | null = null;
   private runner: StageRunner<GPUCommandEncoder> | null = null;
+  /** Pipeline mode (placement `pipeline`): the workers this host coordinates, instead of `runner`. */
+  private pipeline: HostPipeline | null = null;
   private sinks: SinkSet | null = null;
   private deviceLost: string | null = null;
   private running: Promise<RunEnd> | null = null;
@@ -51,6 +54,7 @@ export class EngineHost implements EngineWorkerApi {
       );
     }
     const initial = batch ? cloneBatch(batch) : buildSystem(spec.system);
+    if (spec.placement.kind === 'pipeline') return this.loadPipeline(spec, initial, tables, listener);
     await this.ensureDevice();
     // Build the new engine before touching the current one, so that a refused system or
     // potential leaves the loaded one as it was.
@@ -68,6 +72,8 @@ export class EngineHost implements EngineWorkerApi {
     this.listener = listener;
     this.sinks?.destroy();
     this.sinks = sinks;
+    this.pipeline?.destroy();
+    this.pipeline = null;
     this.install(engine, undefined);
     listener({
       type: 'loaded',
@@ -83,6 +89,7 @@ export class EngineHost implements EngineWorkerApi {
   }
 
   async run(): Promise<RunEnd> {
+    if (this.pipeline) return this.runPipeline(this.pipeline);
     const runner = this.runner;
     if (!runner) throw new Error('nothing loaded: call load() first');
     if (this.running) return this.running;
@@ -107,15 +114,90 @@ export class EngineHost implements EngineWorkerApi {
   }
 
   pause(): void {
+    this.pipeline?.pause();
     this.runner?.pause();
   }
 
   resume(): void {
+    this.pipeline?.resume();
     this.runner?.resume();
   }
 
   stop(): void {
+    this.pipeline?.stop();
     this.runner?.stop();
+  }
+
+  step(): void {
+    this.pipeline?.step();
+    this.runner?.step();
+  }
+
+  /**
+   * Pipeline mode: starts one nested worker per segment (each with its own device), wires their
+   * links and loads their segments; only then replaces what was loaded (a failure keeps it). The
+   * sinks are this host's: every worker's snapshot frames go to the run's one trajectory.
+   */
+  private async loadPipeline(
+    spec: PipelineSpec,
+    initial: Batch,
+    tables: EamTabulation | undefined,
+    listener: EngineListener,
+  ): Promise<void> {
+    const zarrStore = await this.trajectoryStore(spec);
+    const sinks = await SinkSet.create(snapshotHookSpecs(spec.stages), {
+      ...(zarrStore ? { zarrStore, zarr: { pipelineSpec: spec, flushEveryFrames: 20 } } : {}),
+      emit: (e) => listener(e),
+    });
+    let pipeline: HostPipeline;
+    try {
+      pipeline = await HostPipeline.start({
+        spec,
+        systems: initial,
+        ...(tables ? { tables } : {}),
+        listener,
+        sinks,
+      });
+    } catch (error) {
+      sinks.destroy();
+      throw error;
+    }
+    this.spec = spec;
+    this.initial = initial;
+    this.tables = tables;
+    this.listener = listener;
+    this.sinks?.destroy();
+    this.sinks = sinks;
+    this.pipeline?.destroy();
+    this.pipeline = pipeline;
+    this.engine?.destroy();
+    this.engine = null;
+    this.runner = null;
+    // The coordinator sent `loaded` (its adapter says how many workers) when its workers were ready.
+  }
+
+  /** Pipeline mode: runs the workers to the end; the trajectory is flushed before resolving. */
+  private async runPipeline(pipeline: HostPipeline): Promise<RunEnd> {
+    if (this.running) return this.running;
+    const running = pipeline.run().catch((err: unknown) => {
+      const message = err instanceof Error ? err.message : String(err);
+      this.listener({ type: 'end', reason: 'error', message, step: 0 });
+      return 'error' as RunEnd;
+    });
+    const flushed = running.then(async (reason) => {
+      await this.sinks?.flush().catch(() => {});
+      return reason;
+    });
+    this.running = flushed;
+    try {
+      return await flushed;
+    } finally {
+      this.running = null;
+    }
+  }
+
+  async setViewOptions(options: ViewOptions): Promise<void> {
+    await this.runner?.setViewOptions(options);
   }
 
   async snapshots(): Promise<TrajectoryFrame[]> {

@@ -26,8 +26,17 @@
  */
 import type { BatchingSpec, SegmentSpec, StageSpec } from '../io/spec.ts';
 import { isMinimizer, stageName, subStages } from '../io/spec.ts';
-import type { AtomState, EngineListener, RunEnd, SystemStats } from './api.ts';
+import type {
+  AtomState,
+  EngineListener,
+  LeaveReason,
+  RunEnd,
+  StageVisit,
+  SystemStats,
+  ViewOptions,
+} from './api.ts';
 import type { Batch } from './batch.ts';
+import { cloneBatch } from './batch.ts';
 import { ResidentBatch, splitSystems } from './batching/residentBatch.ts';
 import { SizeAwareSampler } from './batching/sampler.ts';
 import type { Dynamics, Engine } from './gpu/types.ts';
@@ -73,6 +82,70 @@ export interface StageRunnerOptions<C> {
   chunkTargetMs?: number;
   /** Rank of this worker (0 on one worker). */
   rank?: number;
+  /**
+   * Streaming mode (a pipeline worker, issue 8): run only segment `stream.segment`, admitting systems
+   * from `stream.source` and handing those that leave to `stream.outlet` (needs batching).
+   */
+  stream?: StreamOptions;
+  /**
+   * Called between chunks of steps in streaming mode, to let the event loop run (messages, timers);
+   * a worker passes a macrotask yield.
+   */
+  yieldToEventLoop?: () => Promise<void>;
+}
+
+/** A system entering or leaving a streaming runner, with everything it carries besides its atoms. */
+export interface StreamSystem {
+  /** A one-system batch: positions (Å), velocities (Å/fs), masses, types, cell, pbc, id. */
+  system: Batch;
+  /** Segments it went through so far (the runner appends its own). */
+  history: StageVisit[];
+  /** Forces at the positions it leaves with, eV/Å (absent when entering from the sampler). */
+  forces?: Float64Array;
+  /** Status code it left its last segment with (its exit code). */
+  status?: number;
+}
+
+/** Where a streaming runner takes systems from. */
+export interface SystemSource {
+  /**
+   * Takes waiting systems (without waiting) to fill at most `freeSlots` slots holding at most
+   * `freeAtoms` atoms in all; size-aware, in arrival order where they fit.
+   */
+  take(freeSlots: number, freeAtoms: number): StreamSystem[];
+  /** Systems waiting. */
+  readonly waiting: number;
+  /** True when nothing waits and nothing more will come (upstream ended). */
+  readonly closed: boolean;
+  /** Resolves when a system arrives or the source closes. */
+  arrival(): Promise<void>;
+}
+
+/** Where a streaming runner hands systems that left its segment. */
+export interface SystemOutlet {
+  /**
+   * Offers systems in order; takes the first k that the receiver has room for now and returns k.
+   * Those not taken stay parked in the runner (not stepping) and are offered again later.
+   */
+  offer(systems: readonly StreamSystem[]): number;
+  /** Resolves when the outlet may have room again. */
+  room(): Promise<void>;
+}
+
+export interface StreamOptions {
+  /** Global index of the segment this runner runs. */
+  segment: number;
+  source: SystemSource;
+  outlet: SystemOutlet;
+}
+
+/** An engine that can hand out its exact (f64) state, so that evicted systems keep every bit. */
+interface ExactStateEngine {
+  readExact(): { batch: Batch; forces: { forces: Float64Array } };
+}
+
+function hasExactState(engine: object): engine is ExactStateEngine {
+  return typeof (engine as Partial<ExactStateEngine>).readExact === 'function';
 }
 
 /** Status code of empty slots: no dynamics ever updates it. */
@@ -99,16 +172,44 @@ interface SubStage<C> {
 /** Why a system moved on. */
 type Move = { slot: number; reason: 'converged' | 'budget' };
 
+/** A gate that paused runs wait on. */
+type Gate = { promise: Promise<void>; release: () => void };
+
+function newGate(): Gate {
+  let release = () => {};
+  const promise = new Promise<void>((r) => {
+    release = r;
+  });
+  return { promise, release };
+}
+
 export class StageRunner<C> {
   private readonly engine: Engine<C>;
   private readonly stages: readonly SegmentSpec[];
   private readonly emit: EngineListener;
   private position: RunPosition;
   private stopRequest: { reason: RunEnd; message: string } | null = null;
-  private pauseGate: { promise: Promise<void>; release: () => void } | null = null;
+  private pauseGate: Gate | null = null;
+  /** A single step was asked for while paused. */
+  private singleStep = false;
+  /** Resolvers of an idle streaming runner's wait (woken by pause, resume, step and stop). */
+  private wakers: (() => void)[] = [];
+  /** Segments each system went through, by system id. */
+  private readonly visits = new Map<number, StageVisit[]>();
+  /** Per slot: the visit of its system to the running segment. */
+  private visitOf: (StageVisit | null)[];
+  /** Streaming: slots of systems that left the segment and wait for room downstream, in order. */
+  private readonly parked: number[] = [];
+  /** Streaming: forces of parked systems at the step they left, eV/Å. */
+  private readonly parkedForces = new Map<number, Float64Array>();
+  /** Streaming: the segment's step limit came; systems leave as they are. */
+  private limitReached = false;
   private chunkSize = 4;
   private lastFrameAt = 0;
   private forcesValid = false;
+  private viewOptions: ViewOptions = {};
+  /** Inside run(): steps may be in flight. */
+  private active = false;
 
   // Slots: one per engine system.
   private readonly nSlots: number;
@@ -138,6 +239,8 @@ export class StageRunner<C> {
     this.status = new Int32Array(this.nSlots).fill(VACANT_STATUS);
     this.stageSteps = new Int32Array(this.nSlots);
     this.converged = new Array<boolean>(this.nSlots).fill(false);
+    this.visitOf = new Array<StageVisit | null>(this.nSlots).fill(null);
+    if (options.stream && !options.batching) throw new Error('streaming mode needs batching');
     const systems = options.systems;
     if (options.batching) {
       if (options.start) throw new Error('a batched run cannot resume from a position');
@@ -159,6 +262,23 @@ export class StageRunner<C> {
     this.atomsPtr = this.composed.atomsPtr.slice();
     this.atomsPerSlot = slotSizes(this.atomsPtr);
     this.position = { ...(options.start ?? { stage: 0, stageStep: 0, step: 0, time: 0 }) };
+    if (options.stream) this.position.stage = options.stream.segment;
+  }
+
+  /** The segments each system went through so far, by system id. */
+  histories(): ReadonlyMap<number, readonly StageVisit[]> {
+    return this.visits;
+  }
+
+  /** Streaming: systems parked (left the segment, waiting for room downstream). */
+  get parkedCount(): number {
+    return this.parked.length;
+  }
+
+  /** Systems resident (parked ones included) and their atoms (batching only). */
+  occupancy(): { systems: number; atoms: number } {
+    if (!this.resident) return { systems: this.nSlots, atoms: this.engine.nAtoms };
+    return { systems: this.resident.occupiedSlots().length, atoms: this.resident.usedAtoms };
   }
 
   /** A copy of where the run stands. */
@@ -173,17 +293,37 @@ export class StageRunner<C> {
 
   pause(): void {
     if (this.pauseGate) return;
-    let release = () => {};
-    const promise = new Promise<void>((r) => {
-      release = r;
-    });
-    this.pauseGate = { promise, release };
+    this.pauseGate = newGate();
+    this.wake();
   }
 
   resume(): void {
     const gate = this.pauseGate;
     this.pauseGate = null;
+    this.singleStep = false;
     gate?.release();
+    this.wake();
+  }
+
+  /** While paused: runs exactly one step, then stays paused. No effect while running. */
+  step(): void {
+    const gate = this.pauseGate;
+    if (!gate) return;
+    this.singleStep = true;
+    this.pauseGate = newGate();
+    gate.release();
+    this.wake();
+  }
+
+  private wake(): void {
+    const wakers = this.wakers;
+    this.wakers = [];
+    for (const w of wakers) w();
+  }
+
+  /** A promise that resolves at the next pause, resume, step or stop. */
+  private woken(): Promise<void> {
+    return new Promise<void>((r) => this.wakers.push(r));
   }
 
   /** Ends the run after the current chunk. */
@@ -195,16 +335,29 @@ export class StageRunner<C> {
   abort(reason: RunEnd, message: string): void {
     this.stopRequest ??= { reason, message };
     this.resume();
+    this.wake();
+  }
+
+  /**
+   * What live view frames carry from now on. When no step can be in flight (not running, or paused)
+   * a frame with them is sent at once, so the view need not wait for the run to go on.
+   */
+  async setViewOptions(options: ViewOptions): Promise<void> {
+    this.viewOptions = { ...options };
+    if (this.active && !this.pauseGate) return;
+    if (!this.forcesValid) this.computeForces('forces for the view');
+    await this.sendViewFrame(true);
   }
 
   /** Runs the remaining segments; resolves with the reason the run ended. */
   async run(): Promise<RunEnd> {
     this.emit({ type: 'state', state: 'running' });
+    this.active = true;
     try {
       if (!this.forcesValid) this.computeForces('initial compute');
       while (this.position.stage < this.stages.length && !this.stopRequest) {
         await this.runSegment(this.position.stage);
-        if (this.stopRequest) break;
+        if (this.stopRequest || this.options.stream) break;
         this.position = { ...this.position, stage: this.position.stage + 1, stageStep: 0 };
       }
       const end = this.stopRequest ?? { reason: 'completed' as const, message: '' };
@@ -217,6 +370,7 @@ export class StageRunner<C> {
       });
       return end.reason;
     } finally {
+      this.active = false;
       this.emit({ type: 'state', state: 'idle' });
     }
   }
@@ -282,16 +436,34 @@ export class StageRunner<C> {
       await this.settle(index, subs, exit, []);
       await this.emitStageStartLog(index);
 
-      while (!this.stopRequest && this.position.stageStep < maxSteps && this.segmentBusy(subs)) {
+      const stream = this.options.stream;
+      while (
+        !this.stopRequest &&
+        (stream
+          ? this.segmentBusy(subs) || this.parked.length > 0 || !stream.source.closed
+          : this.position.stageStep < maxSteps && this.segmentBusy(subs))
+      ) {
+        let one = false;
         if (this.pauseGate) {
-          this.emit({ type: 'state', state: 'paused' });
-          await this.pauseGate.promise;
+          if (this.singleStep) {
+            this.singleStep = false;
+            one = true;
+          } else {
+            this.emit({ type: 'state', state: 'paused' });
+            await this.pauseGate.promise;
+            if (this.stopRequest) break;
+            if (!this.pauseGate) this.emit({ type: 'state', state: 'running' });
+            continue;
+          }
+        }
+        if (stream) {
+          await this.options.yieldToEventLoop?.();
           if (this.stopRequest) break;
-          this.emit({ type: 'state', state: 'running' });
+          if (await this.streamTurn(index, subs, entry, exit, maxSteps)) continue;
         }
         const t0 = performance.now();
         const first = this.position.stageStep + 1;
-        const last = this.chunkEnd(first, maxSteps, ownHooks, subs);
+        const last = one ? first : this.chunkEnd(first, maxSteps, ownHooks, subs);
         if (last > first) {
           // Steps first..last-1 fire nothing and move no system: encode them back to back.
           const enc = engine.begin(`steps ${first}..${last - 1}`);
@@ -343,6 +515,7 @@ export class StageRunner<C> {
   ): Promise<void> {
     if (slots.length === 0) return;
     const sub = subs.find((s) => s.code === code);
+    if (from === null) for (const s of slots) this.openVisit(s);
     for (const s of slots) {
       this.status[s] = code;
       this.stageSteps[s] = 0;
@@ -536,6 +709,7 @@ export class StageRunner<C> {
         if (hook.points.includes('on-converge')) await hook.run(context('on-converge', null));
     }
 
+    for (const [s, list] of moves) for (const m of list) this.recordLeave(m.slot, s.code, m.reason);
     // Migrate, last sub-stage first so that no system moves twice in one step.
     const leaving: number[] = [];
     for (const s of [...subs].reverse()) {
@@ -573,6 +747,7 @@ export class StageRunner<C> {
         if (s.spec.steps > 0) continue;
         const slots = this.slotsWithStatus(s.code);
         if (slots.length === 0) continue;
+        for (const slot of slots) this.recordLeave(slot, s.code, 'budget');
         if (s.code + 1 >= exit) out.push(...slots);
         else await this.enterSubStage(subs, slots, s.code + 1, s);
       }
@@ -614,6 +789,23 @@ export class StageRunner<C> {
       for (const s of slots) this.status[s] = PARKED_STATUS;
       return;
     }
+    if (this.options.stream) {
+      // Parked until the outlet takes them: they keep their slot (back-pressure) and do not step.
+      await this.storeResidentState();
+      const forces = await this.readForces();
+      for (const s of slots) {
+        this.status[s] = PARKED_STATUS;
+        const begin = 3 * this.atomsPtr[s]!;
+        this.parkedForces.set(
+          s,
+          Float64Array.from(forces.subarray(begin, begin + 3 * this.atomsPerSlot[s]!)),
+        );
+        this.parked.push(s);
+      }
+      this.offerParked();
+      await this.refill(segment, subs, subs[0]!.code);
+      return;
+    }
     await this.evict(slots, this.queues[segment + 1]!);
     const entry = subs[0]!.code;
     await this.refill(segment, subs, entry);
@@ -627,13 +819,125 @@ export class StageRunner<C> {
       queue.push(this.resident!.remove(s));
       this.status[s] = VACANT_STATUS;
       this.systemIds[s] = -1;
+      this.visitOf[s] = null;
     }
   }
 
   /** Copies the resident systems' current state from the engine into the resident batch. */
   private async storeResidentState(): Promise<void> {
-    const atoms = await this.engine.readAtoms();
+    // An engine with an exact state (the f64 CPU engine) keeps every bit through eviction and refill.
+    const atoms = hasExactState(this.engine) ? this.engine.readExact().batch : await this.engine.readAtoms();
     this.resident!.update(atoms.positions, atoms.velocities, this.atomsPtr);
+  }
+
+  /** Forces of every atom row, eV/Å (exact on an engine with an exact state). */
+  private async readForces(): Promise<
+    ArrayLike<number> & { subarray(a: number, b: number): ArrayLike<number> }
+  > {
+    return hasExactState(this.engine)
+      ? this.engine.readExact().forces.forces
+      : (await this.engine.readAtoms()).forces;
+  }
+
+  /** Starts the record of the system in `slot` visiting the running segment. */
+  private openVisit(slot: number): void {
+    const id = this.systemIds[slot]!;
+    const visit: StageVisit = {
+      segment: this.position.stage,
+      worker: this.options.rank ?? 0,
+      steps: 0,
+      subStages: [],
+    };
+    let list = this.visits.get(id);
+    if (!list) {
+      list = [];
+      this.visits.set(id, list);
+    }
+    list.push(visit);
+    this.visitOf[slot] = visit;
+  }
+
+  /** Records that the system in `slot` left sub-stage `code` after its current steps there. */
+  private recordLeave(slot: number, code: number, reason: LeaveReason): void {
+    const visit = this.visitOf[slot];
+    if (!visit) return;
+    const steps = this.stageSteps[slot]!;
+    visit.subStages.push({ code, steps, reason });
+    visit.steps += steps;
+  }
+
+  /**
+   * Streaming: offers the parked systems to the outlet, in the order they left; those it takes leave
+   * the resident batch (their slots become free). Returns how many left.
+   */
+  private offerParked(): number {
+    if (this.parked.length === 0) return 0;
+    const resident = this.resident!;
+    const offered = this.parked.map((slot) => {
+      const system = resident.occupant(slot)!;
+      const id = system.systemIds[0]!;
+      const forces = this.parkedForces.get(slot);
+      return {
+        system: cloneBatch(system),
+        history: (this.visits.get(id) ?? []).map((v) => ({
+          ...v,
+          subStages: v.subStages.map((x) => ({ ...x })),
+        })),
+        ...(forces ? { forces } : {}),
+        status: this.status[slot]!,
+      } satisfies StreamSystem;
+    });
+    const taken = Math.max(0, Math.min(offered.length, this.options.stream!.outlet.offer(offered)));
+    for (const slot of this.parked.splice(0, taken)) {
+      const id = resident.remove(slot).systemIds[0]!;
+      this.visits.delete(id);
+      this.parkedForces.delete(slot);
+      this.status[slot] = VACANT_STATUS;
+      this.systemIds[slot] = -1;
+      this.visitOf[slot] = null;
+    }
+    return taken;
+  }
+
+  /**
+   * Streaming, between chunks: hands parked systems on, admits arrivals into free slots, and, when no
+   * system is left to step, waits for room downstream, an arrival or a control (pause, step, stop).
+   * Returns true when no step should run now (the caller loops again).
+   */
+  private async streamTurn(
+    index: number,
+    subs: readonly SubStage<C>[],
+    entry: number,
+    exit: number,
+    maxSteps: number,
+  ): Promise<boolean> {
+    const stream = this.options.stream!;
+    this.offerParked();
+    await this.refill(index, subs, entry);
+    if (this.position.stageStep >= maxSteps) {
+      // The step limit came: systems leave as they are (now and whenever they arrive).
+      const active = subs.flatMap((s) => this.slotsWithStatus(s.code));
+      if (!this.limitReached) {
+        this.limitReached = true;
+        this.emit({
+          type: 'warning',
+          stage: index,
+          step: this.position.step,
+          source: 'step-limit',
+          message: `${stageName(this.stages[index]!, index)}: step limit reached; systems still in it and those arriving later go on as they are`,
+        });
+      }
+      for (const slot of active) this.recordLeave(slot, this.status[slot]!, 'limit');
+      if (active.length > 0) await this.graduate(index, subs, active);
+    }
+    await this.settle(index, subs, exit, []);
+    if (this.segmentBusy(subs) && this.position.stageStep < maxSteps) return false;
+    if (this.parked.length === 0 && stream.source.closed) return true;
+    const waits: Promise<void>[] = [this.woken()];
+    if (this.parked.length > 0) waits.push(stream.outlet.room());
+    if (!stream.source.closed && this.resident!.freeSlots().length > 0) waits.push(stream.source.arrival());
+    await Promise.race(waits);
+    return true;
   }
 
   /**
@@ -644,7 +948,13 @@ export class StageRunner<C> {
     const resident = this.resident!;
     const queue = this.queues[index]!;
     const free = resident.freeSlots();
-    const admitted = queue.take(free.length, resident.maxAtoms - resident.usedAtoms);
+    const stream = this.options.stream;
+    let admitted: Batch[];
+    if (stream) {
+      const incoming = stream.source.take(free.length, resident.maxAtoms - resident.usedAtoms);
+      for (const x of incoming) this.visits.set(x.system.systemIds[0]!, x.history.slice());
+      admitted = incoming.map((x) => x.system);
+    } else admitted = queue.take(free.length, resident.maxAtoms - resident.usedAtoms);
     // Nothing admitted: the engine's layout stays (vacated slots keep their atoms, never updated).
     if (admitted.length === 0) return;
     if (resident.occupiedSlots().length > 0) await this.storeResidentState();
@@ -670,7 +980,7 @@ export class StageRunner<C> {
       admitted: placed.map((s) => this.systemIds[s]!),
       resident: resident.occupiedSlots().length,
       residentAtoms: resident.usedAtoms,
-      waiting: queue.waiting,
+      waiting: stream ? stream.source.waiting : queue.waiting,
     });
   }
 
@@ -680,6 +990,10 @@ export class StageRunner<C> {
    * the next queue as they are.
    */
   private async leaveSegment(index: number, subs: readonly SubStage<C>[], exit: number): Promise<void> {
+    // Streaming: the loop ends only once every system has left through the outlet.
+    if (this.options.stream) return;
+    for (let slot = 0; slot < this.nSlots; slot++)
+      if (subs.some((s) => s.code === this.status[slot])) this.recordLeave(slot, this.status[slot]!, 'limit');
     if (!this.resident) {
       const unfinished = this.status.reduce((n, c) => n + (subs.some((s) => s.code === c) ? 1 : 0), 0);
       if (unfinished > 0) {
@@ -731,11 +1045,20 @@ export class StageRunner<C> {
     if (!force && now - this.lastFrameAt < interval) return;
     this.lastFrameAt = now;
     const atoms = await this.engine.readAtoms();
+    const view = this.viewOptions;
     this.emit({
       type: 'frame',
       frame: {
         ...this.position,
         positions: atoms.positions,
+        ...(view.forces ? { forces: atoms.forces } : {}),
+        ...(view.velocities ? { velocities: atoms.velocities } : {}),
+        slots: {
+          systemIds: this.systemIds.slice(),
+          atomsPtr: this.atomsPtr.slice(),
+          status: this.status.slice(),
+        },
+        rank: this.options.rank ?? 0,
         ...(this.resident
           ? { atomicNumbers: this.composed.atomicNumbers.slice(), types: this.composed.types.slice() }
           : {}),

@@ -5,6 +5,9 @@
  */
 import { z } from 'zod';
 
+// No code generation: zod's JIT (and its `Function('')` probe) would break the page's CSP (no eval).
+z.config({ jitless: true });
+
 /** Units a spec field can carry. */
 export type Unit =
   | 'eV'
@@ -496,6 +499,36 @@ export const BatchingSpec = z.strictObject({
 });
 export type BatchingSpec = z.infer<typeof BatchingSpec>;
 
+/**
+ * Capacity of one pipe link between the workers of segments i and i + 1 (the receiving worker's
+ * inbox): a sender moves a system only when it fits what the receiver has room for.
+ */
+export const LinkSpec = z.strictObject({
+  /** Systems in flight on the link (sent, not yet admitted by the receiver). */
+  maxSystems: quantity('', { int: true, ge: 1, le: 65_536 }).default(8),
+  /** Atoms of the systems in flight. */
+  maxAtoms: quantity('', { int: true, ge: 1, le: 8_000_000 }).default(8192),
+  /** Neighbor pairs (within the potential cutoff) of the systems in flight. */
+  maxEdges: quantity('', { int: true, ge: 1, le: 1e9 }).default(1_000_000),
+});
+export type LinkSpec = z.infer<typeof LinkSpec>;
+export type LinkSpecInput = z.input<typeof LinkSpec>;
+
+/**
+ * Where the segments run: all on one worker (`single`), or segment i on worker i (`pipeline`), with
+ * systems passed from worker to worker over links of fixed capacity (DESIGN §5).
+ */
+export const PlacementSpec = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('single') }),
+  z.strictObject({
+    kind: z.literal('pipeline'),
+    /** Link i carries systems from the worker of segment i to that of segment i + 1. */
+    links: z.array(LinkSpec).max(63),
+  }),
+]);
+export type PlacementSpec = z.infer<typeof PlacementSpec>;
+export type PlacementSpecInput = z.input<typeof PlacementSpec>;
+
 export const SPEC_VERSION = 1;
 
 /**
@@ -514,8 +547,40 @@ export const PipelineSpec = z
     /** Inflight batching; without it every system is resident from the start. */
     batching: BatchingSpec.optional(),
     stages: z.array(SegmentSpec).min(1, { error: 'needs at least one stage' }).max(64),
+    /** Where the segments run: one worker, or one worker per segment. */
+    placement: PlacementSpec.default({ kind: 'single' }),
   })
   .superRefine((spec, ctx) => {
+    if (spec.placement.kind === 'pipeline') {
+      if (!spec.batching) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['placement'],
+          message:
+            'a pipeline needs batching (each worker keeps its own resident batch of batching.maxSystems systems and batching.maxAtoms atoms)',
+        });
+      }
+      const want = spec.stages.length - 1;
+      if (spec.placement.links.length !== want) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['placement', 'links'],
+          message: `needs one link between each pair of consecutive stages: ${want} for ${spec.stages.length} stage(s), got ${spec.placement.links.length}`,
+        });
+      }
+      const system = spec.system;
+      if (system.kind === 'clusters') {
+        spec.placement.links.forEach((link, i) => {
+          if (link.maxAtoms < system.maxAtoms) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['placement', 'links', i, 'maxAtoms'],
+              message: `must be ≥ system.maxAtoms (${system.maxAtoms}): a cluster that large could never cross this link`,
+            });
+          }
+        });
+      }
+    }
     if (spec.potential.kind === 'lennard-jones' && spec.potential.cutoff < spec.potential.sigma) {
       ctx.addIssue({ code: 'custom', path: ['potential', 'cutoff'], message: 'must be ≥ sigma (Å)' });
     }

@@ -16,8 +16,8 @@ import { wrapHook } from './wrap.ts';
 
 /** What every hook factory may need: events, the shared constraint board, and the run's sinks. */
 export interface HookFactoryDeps extends HookDeps {
-  /** Sinks of the run; required by snapshot hooks. */
-  sinks?: SinkSet;
+  /** Sinks of the run (what snapshot hooks ask them: a sink per hook); required by snapshot hooks. */
+  sinks?: Pick<SinkSet, 'sinkFor'>;
 }
 
 /**

@@ -16,8 +16,8 @@ import type { Hook, HookContext, SlotView } from './hook.ts';
 export interface SnapshotDeps {
   /** Receives the `snapshot` events. */
   emit: EngineListener;
-  /** The sinks of the run. */
-  sinks: SinkSet;
+  /** The sinks of the run (a pipeline worker's forward frames to the coordinator's). */
+  sinks: Pick<SinkSet, 'sinkFor'>;
 }
 
 /** The slot layout a frame is cut from; the runner must fill the optional SlotView fields snapshots use. */
