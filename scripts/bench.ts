@@ -28,6 +28,18 @@ const benchmarks: Record<string, Benchmark> = {
     usage: async () => (await import('../bench/relax.ts')).relaxUsage,
     run: async (argv) => (await import('../bench/relax.ts')).benchRelax(argv),
   },
+  pipeline: {
+    summary:
+      'FIRE → Langevin NVT → NVE over random argon LJ clusters: 3 workers (one per segment, piped) vs the chain and fuse(FIRE, NVT, NVE) on one worker, in headless Chromium',
+    usage: async () => (await import('../bench/pipeline.ts')).pipelineUsage,
+    run: async (argv) => (await import('../bench/pipeline.ts')).benchPipeline(argv),
+  },
+  render: {
+    summary:
+      'viewer frame time with 10,000, 100,000 and 1,000,000 atoms (headless Chromium), and open page → first rendered frame of the default example',
+    usage: async () => (await import('../bench/render.ts')).renderUsage,
+    run: async (argv) => (await import('../bench/render.ts')).benchRender(argv),
+  },
   'zarr-memory': {
     summary: 'Zarr trajectory streaming (10,000 frames of 2 × 500 atoms to a directory): memory stays flat',
     usage: async () => (await import('../bench/zarrMemory.ts')).zarrMemoryUsage,

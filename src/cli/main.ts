@@ -31,7 +31,7 @@ options:
   --allow-software-dawn                    let the Dawn backend use a software adapter`;
 
 /** Picks the backend: the one asked for, or the first that works. */
-async function openBackend(name: string, allowSoftware: boolean): Promise<CliBackend> {
+async function openBackend(name: string, allowSoftware: boolean, pipeline = false): Promise<CliBackend> {
   // Backends load lazily: each pulls in heavy dependencies (Vite and Playwright, Dawn) of its own.
   const openers: Record<BackendName, () => Promise<CliBackend>> = {
     dawn: async () => (await import('./backends/dawn.ts')).dawnBackend({ allowSoftware }),
@@ -44,7 +44,10 @@ async function openBackend(name: string, allowSoftware: boolean): Promise<CliBac
     return open();
   }
   const reasons: string[] = [];
-  for (const candidate of ['dawn', 'chromium', 'reference'] as const) {
+  // Dawn for Node runs one worker: a pipeline spec goes to Chromium's Web Workers or Node's threads.
+  for (const candidate of pipeline
+    ? (['chromium', 'reference'] as const)
+    : (['dawn', 'chromium', 'reference'] as const)) {
     try {
       return await openers[candidate]();
     } catch (e) {
@@ -59,12 +62,14 @@ function symbolsOf(batch: Batch): string[] {
 }
 
 function frameToExtXyz(batch: Batch, frame: Frame, stages: readonly string[]) {
+  // A pipeline's final state carries no forces (they stay in the workers).
+  const forces = frame.forces && frame.forces.length === 3 * batch.nAtoms ? frame.forces : undefined;
   return {
     symbols: symbolsOf(batch),
     positions: frame.positions,
     cell: batch.cells.subarray(0, 9),
     pbc: [batch.pbc[0] === 1, batch.pbc[1] === 1, batch.pbc[2] === 1] as [boolean, boolean, boolean],
-    ...(frame.forces ? { forces: frame.forces } : {}),
+    ...(forces ? { forces } : {}),
     info: { step: frame.step, time_fs: frame.time, stage: stages[frame.stage] ?? String(frame.stage) },
   };
 }
@@ -110,7 +115,11 @@ async function runCommand(positionals: string[], values: Record<string, string |
     typeof values.structure === 'string'
       ? batchFor(await readStructure(values.structure), spec.potential, values.types as string | undefined)
       : buildSystem(spec.system);
-  const backend = await openBackend(String(values.backend ?? 'auto'), values['allow-software-dawn'] === true);
+  const backend = await openBackend(
+    String(values.backend ?? 'auto'),
+    values['allow-software-dawn'] === true,
+    spec.placement.kind === 'pipeline',
+  );
   const names = spec.stages.map((s, i) => stageName(s, i));
   try {
     process.stderr.write(`backend: ${backend.adapter}; ${batch.nAtoms} atoms; ${names.join(' → ')}\n`);

@@ -8,10 +8,12 @@ import type { Batch } from '../engine/batch.ts';
 import { requestGpuDevice } from '../engine/device.ts';
 import { evaluateOn, runInput, runOn } from '../engine/evaluate.ts';
 import { createGpuEngine } from '../engine/gpu/engine.ts';
+import { browserPipelineLaunch } from '../engine/pipeline/browserLaunch.ts';
 import type { EamTabulation } from '../engine/potentials/eamTabulation.ts';
 import { engineBatch } from '../engine/runner.ts';
 import { fromPlain, toPlain } from '../io/plainData.ts';
 import { type PotentialSpec, parseSpec } from '../io/spec.ts';
+import { runPipeline } from './pipelineRun.ts';
 
 /** What the page offers to Node. */
 export interface CliPageApi {
@@ -47,21 +49,28 @@ g.mdCli = {
     const spec = parseSpec(plainSpec);
     const batch = fromPlain<Batch>(plainBatch);
     const tables = fromPlain<EamTabulation | null>(plainTables);
-    const engine = await createGpuEngine(device, engineBatch(batch, spec.batching), spec.potential, {
-      skin: spec.neighbor.skin,
-      ...(tables ? { tables } : {}),
-    });
-    // Frames and snapshots travel at the end; only the events that drive the progress bar stream.
+    // Frames and snapshots travel at the end; only the events that drive the progress bar (and the
+    // pipeline's deliveries and failures) stream.
     const forward = (e: EngineEvent) => {
       if (
         e.type === 'log' ||
         e.type === 'stage' ||
         e.type === 'end' ||
         e.type === 'converged' ||
-        e.type === 'batch'
+        e.type === 'batch' ||
+        e.type === 'delivered' ||
+        e.type === 'worker-failed'
       )
         void g.mdCliEvent?.(e);
     };
+    if (spec.placement.kind === 'pipeline') {
+      // One Web Worker per segment, each with its own device, coordinated from this page.
+      return toPlain(await runPipeline(spec, batch, tables ?? undefined, forward, browserPipelineLaunch()));
+    }
+    const engine = await createGpuEngine(device, engineBatch(batch, spec.batching), spec.potential, {
+      skin: spec.neighbor.skin,
+      ...(tables ? { tables } : {}),
+    });
     try {
       return toPlain(await runOn(engine, runInput(spec, batch), forward));
     } finally {

@@ -54,6 +54,11 @@ export async function dawnBackend(options: { allowSoftware: boolean }): Promise<
       }
     },
     async run(spec, batch, tables, listener) {
+      if (spec.placement.kind === 'pipeline') {
+        throw new Error(
+          "the Dawn backend runs one worker; for a pipeline (placement 'pipeline') use --backend chromium or reference",
+        );
+      }
       const engine = await make(
         engineBatch(batch, spec.batching),
         spec.potential,

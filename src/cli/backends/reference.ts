@@ -30,6 +30,12 @@ export function referenceBackend(): CliBackend {
       };
     },
     async run(spec, batch, tables, listener) {
+      if (spec.placement.kind === 'pipeline') {
+        // One worker_threads worker per segment, each with its own f64 CPU engine.
+        const { nodePipelineLaunch } = await import('../../engine/pipeline/nodeLaunch.ts');
+        const { runPipeline } = await import('../pipelineRun.ts');
+        return runPipeline(spec, batch, tables, listener, nodePipelineLaunch());
+      }
       const engine = new CpuEngine(engineBatch(batch, spec.batching), spec.potential, tables);
       return runOn(engine, runInput(spec, batch), listener);
     },

@@ -7,6 +7,7 @@ const titles: Record<string, string> = {
   error: 'The engine stopped with an error',
   call: 'The engine refused a request',
   init: 'The engine could not start',
+  worker: 'A pipeline worker failed',
 };
 
 /** Engine errors (end 'error' / 'nan', rejected calls) with what to do about them. */
@@ -20,7 +21,7 @@ export function ErrorBanner() {
         <strong>{titles[error.reason] ?? 'Error'}</strong>
         {error.message ? `: ${error.message}` : ''}
       </p>
-      <p>{errorAdvice(error.reason)}</p>
+      <p>{error.advice ?? errorAdvice(error.reason)}</p>
       <button
         type="button"
         onClick={() => runStore.setState((s) => reduceRunState(s, { type: 'page/dismiss-error' }))}

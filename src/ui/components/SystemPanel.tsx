@@ -9,6 +9,7 @@ import { isShownAt } from '../state/specFields.ts';
 import { batchingFields, clustersFields } from '../state/systemFields.ts';
 import { ElementMapping } from './ElementMapping.tsx';
 import { FilePicker } from './FilePicker.tsx';
+import { PlacementFields } from './PlacementFields.tsx';
 import { ParamInputs } from './StageFields.tsx';
 import { StructureSummary } from './StructureSummary.tsx';
 import { UploadError } from './UploadError.tsx';
@@ -138,6 +139,7 @@ export function SystemPanel() {
       <StructureSummary />
       <ElementMapping />
       <BatchingFields />
+      <PlacementFields />
       {issues.length > 0 && (
         <ul className="issues" data-testid="system-issues">
           {issues.map((i) => (

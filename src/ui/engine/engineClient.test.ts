@@ -39,6 +39,8 @@ class ScriptedEngine implements EngineWorkerApi {
   async init() {
     return { adapter: 'scripted' };
   }
+  async setViewOptions() {}
+  step() {}
   async load(_spec: unknown, listener: EngineListener) {
     this.loads++;
     this.listener = listener;

@@ -4,10 +4,11 @@
  * components reach it through a context.
  */
 import * as Comlink from 'comlink';
-import type { EngineEvent, EngineWorkerApi, LogRecord } from '../../engine/api.ts';
+import type { EngineEvent, EngineWorkerApi, Frame, LogRecord, ViewOptions } from '../../engine/api.ts';
 import type { Batch } from '../../engine/batch.ts';
 import type { EamTabulation } from '../../engine/potentials/eamTabulation.ts';
 import type { PipelineSpec } from '../../io/spec.ts';
+import type { TrajectoryFrame } from '../../io/zarr/trajectoryFrame.ts';
 import { LogSeries } from '../plots/logSeries.ts';
 import { createStore, type Store } from '../state/createStore.ts';
 import { describePipeline } from '../state/pipelineInfo.ts';
@@ -18,6 +19,8 @@ import { detectWebGpu } from './webgpuSupport.ts';
 export interface ViewSink {
   onLoaded(event: Extract<EngineEvent, { type: 'loaded' }>): void;
   onPositions(positions: Float32Array): void;
+  /** The whole live frame (slots, forces and velocities when asked for), after `onPositions`. */
+  onFrame?(frame: Frame): void;
 }
 
 /** What travels next to the spec: the atoms of a `file` system and the tables of an EAM potential. */
@@ -69,9 +72,12 @@ export class EngineClient {
   private loadedSymbols: string[] | null = null;
   private lastLoaded: Extract<EngineEvent, { type: 'loaded' }> | null = null;
   private lastPositions: Float32Array | null = null;
+  private lastFrame: Frame | null = null;
   private lastFrameAt = { step: 0, time: 0 };
   private views = new Set<ViewSink>();
   private pendingLog: LogRecord | null = null;
+  /** The newest live frame not yet applied to the run state (its step, for the step counter). */
+  private pendingFrame: Frame | null = null;
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
   private disposed = false;
 
@@ -122,6 +128,7 @@ export class EngineClient {
     if (!api) return false;
     // The `loaded` event names the segments only; the page knows their sub-stages from the spec.
     this.dispatch({ type: 'page/pipeline', pipeline: describePipeline(spec) });
+    this.dispatch({ type: 'page/placement', placement: spec.placement.kind });
     try {
       await api.load(
         spec,
@@ -187,6 +194,23 @@ export class EngineClient {
     void this.api?.stop();
   }
 
+  /** While paused: one step, then paused again (the engine ignores it while running). */
+  step(): void {
+    void this.api?.step();
+  }
+
+  /**
+   * What live frames carry besides positions (forces for colour by force, velocities for the atom
+   * inspector); when nothing is stepping the engine sends such a frame at once.
+   */
+  async setViewOptions(options: ViewOptions): Promise<void> {
+    try {
+      await this.api?.setViewOptions(options);
+    } catch (e) {
+      this.dispatch({ type: 'page/error', message: `the view could not get forces: ${messageOf(e)}` });
+    }
+  }
+
   /** After a device loss: rebuilds on a new device from the last snapshot, then runs on. */
   async restartFromLastSnapshot(): Promise<void> {
     const api = this.api;
@@ -197,6 +221,21 @@ export class EngineClient {
       await api.run();
     } catch (e) {
       this.dispatch({ type: 'page/error', message: messageOf(e) });
+    }
+  }
+
+  /** The frames the run's snapshot hooks hold in host memory (GPU rings drained), oldest first. */
+  async recordedFrames(): Promise<TrajectoryFrame[]> {
+    const api = this.api;
+    if (!api) return [];
+    try {
+      return await api.snapshots();
+    } catch (e) {
+      this.dispatch({
+        type: 'page/error',
+        message: `the recorded frames could not be read: ${messageOf(e)}`,
+      });
+      return [];
     }
   }
 
@@ -230,6 +269,7 @@ export class EngineClient {
     this.views.add(view);
     if (this.lastLoaded) view.onLoaded(this.lastLoaded);
     if (this.lastPositions) view.onPositions(this.lastPositions);
+    if (this.lastFrame) view.onFrame?.(this.lastFrame);
     return () => {
       this.views.delete(view);
     };
@@ -249,12 +289,19 @@ export class EngineClient {
         return;
       case 'frame':
         this.lastPositions = e.frame.positions;
+        this.lastFrame = e.frame;
         this.lastFrameAt = { step: e.frame.step, time: e.frame.time };
-        for (const v of this.views) v.onPositions(e.frame.positions);
+        for (const v of this.views) {
+          v.onPositions(e.frame.positions);
+          v.onFrame?.(e.frame);
+        }
+        this.pendingFrame = e.frame;
+        this.flushTimer ??= setTimeout(() => this.flushLog(), LOG_FLUSH_MS);
         return;
       case 'loaded':
         this.lastLoaded = e;
         this.lastPositions = e.positions;
+        this.lastFrame = null;
         this.lastFrameAt = { step: 0, time: 0 };
         this.series.clear();
         this.records = [];
@@ -271,9 +318,11 @@ export class EngineClient {
     if (this.flushTimer !== null) clearTimeout(this.flushTimer);
     this.flushTimer = null;
     const record = this.pendingLog;
-    if (!record) return;
+    const frame = this.pendingFrame;
     this.pendingLog = null;
-    this.dispatch({ type: 'log', record });
+    this.pendingFrame = null;
+    if (record) this.dispatch({ type: 'log', record });
+    if (frame) this.dispatch({ type: 'frame', frame });
   }
 
   dispose(): void {

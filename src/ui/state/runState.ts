@@ -5,6 +5,13 @@
 import type { EngineEvent, LogRecord, RunEnd } from '../../engine/api.ts';
 import { type PipelineInfo, pipelineFromNames } from './pipelineInfo.ts';
 import { createTracker, type SystemTracker, trackSystems } from './systemCounts.ts';
+import {
+  createWorkers,
+  reduceWorkers,
+  type WorkersState,
+  workerFailureAdvice,
+  workerFailureText,
+} from './workerState.ts';
 
 /** Where the page stands. */
 export type RunPhase =
@@ -32,6 +39,12 @@ export interface RunState {
   pendingPipeline: PipelineInfo | null;
   /** Where each system is, and how many are in each segment and sub-stage; null before a load. */
   systems: SystemTracker | null;
+  /** How the loaded run places its segments: one worker, or one worker per segment (a pipeline). */
+  placement: 'single' | 'pipeline';
+  /** The placement of the spec being loaded (from the page), applied by the next `loaded` event. */
+  pendingPlacement: 'single' | 'pipeline';
+  /** Pipeline runs: the workers (one per segment) and what reached the end; null for one worker. */
+  workers: WorkersState | null;
   /** Inflight batching: how full the batch was after the last refill. */
   batch: { stage: number; resident: number; residentAtoms: number; waiting: number } | null;
   /** Newest warnings first (at most {@link MAX_WARNINGS}). */
@@ -46,6 +59,8 @@ export interface RunState {
   stageIndex: number;
   /** Step counted over the whole run. */
   step: number;
+  /** Steps done in the current stage (segment). */
+  stageStep: number;
   /** Simulated time since the start of the run, fs. */
   time: number;
   /** eV, null until the first log record. */
@@ -59,12 +74,18 @@ export interface RunState {
   /** Step of the last snapshot written, null if none yet. */
   lastSnapshotStep: number | null;
   endReason: RunEnd | null;
-  /** Engine or page error to show in a banner (end with 'error' or 'nan', rejected calls). */
-  error: { reason: RunEnd | 'init' | 'call'; message: string } | null;
+  /**
+   * Engine or page error to show in a banner (end with 'error' or 'nan', rejected calls, a failed
+   * pipeline worker); `advice` says what to do when it depends on more than the reason.
+   */
+  error: { reason: RunErrorReason; message: string; advice?: string } | null;
   deviceLost: { message: string; canRestart: boolean } | null;
   /** Set after a restart from a snapshot: the step and stage it resumed from. */
   restoredFrom: { step: number; stage: number } | null;
 }
+
+/** What an error banner is about: how the run ended, the engine not starting, a refused call, a failed worker. */
+export type RunErrorReason = RunEnd | 'init' | 'call' | 'worker';
 
 /** A warning of the engine (energy drift, step limit reached with systems unfinished, ...). */
 export type RunWarning = Omit<Extract<EngineEvent, { type: 'warning' }>, 'type'>;
@@ -81,6 +102,9 @@ export const initialRunState: RunState = {
   stages: [],
   pipeline: { segments: [], batching: false },
   pendingPipeline: null,
+  placement: 'single',
+  pendingPlacement: 'single',
+  workers: null,
   systems: null,
   batch: null,
   warnings: [],
@@ -89,6 +113,7 @@ export const initialRunState: RunState = {
   nan: null,
   stageIndex: -1,
   step: 0,
+  stageStep: 0,
   time: 0,
   potentialEnergy: null,
   kineticEnergy: null,
@@ -110,7 +135,9 @@ export type PageAction =
   | { type: 'page/dismiss-error' }
   | { type: 'page/dismiss-warnings' }
   /** The shape of the pipeline about to be loaded (sent before `load`). */
-  | { type: 'page/pipeline'; pipeline: PipelineInfo };
+  | { type: 'page/pipeline'; pipeline: PipelineInfo }
+  /** The placement of the spec about to be loaded (sent before `load`). */
+  | { type: 'page/placement'; placement: 'single' | 'pipeline' };
 
 export type RunAction = EngineEvent | PageAction;
 
@@ -119,6 +146,7 @@ function withLog(state: RunState, r: LogRecord): RunState {
     ...state,
     stageIndex: r.stage,
     step: r.step,
+    stageStep: r.stageStep,
     time: r.time,
     potentialEnergy: r.potentialEnergy,
     kineticEnergy: r.kineticEnergy,
@@ -144,6 +172,9 @@ export function reduceRunState(state: RunState, action: RunAction): RunState {
         stages: action.stages,
         pipeline,
         pendingPipeline: pending,
+        placement: state.pendingPlacement,
+        pendingPlacement: state.pendingPlacement,
+        workers: state.pendingPlacement === 'pipeline' ? createWorkers(action.stages) : null,
         systems: createTracker(action.nSystems, pipeline),
       };
     }
@@ -152,13 +183,17 @@ export function reduceRunState(state: RunState, action: RunAction): RunState {
         ...state,
         stageIndex: action.stage,
         step: action.step,
+        stageStep: 0,
         timing: state.timing?.stage === action.stage ? state.timing : null,
         systems: state.systems && trackSystems(state.systems, state.pipeline, action),
       };
     case 'log':
       return withLog(state, action.record);
     case 'frame':
-      return state;
+      // Frames say where the run stands too (a single step while paused may log nothing).
+      return action.frame.step > state.step
+        ? { ...state, step: action.frame.step, stageStep: action.frame.stageStep, time: action.frame.time }
+        : state;
     case 'snapshot':
       return { ...state, lastSnapshotStep: action.step };
     case 'trajectory':
@@ -179,6 +214,24 @@ export function reduceRunState(state: RunState, action: RunAction): RunState {
     case 'migrated':
     case 'graduated':
       return { ...state, systems: state.systems && trackSystems(state.systems, state.pipeline, action) };
+    case 'worker':
+    case 'delivered':
+      return { ...state, workers: reduceWorkers(state.workers ?? createWorkers(state.stages), action) };
+    case 'worker-failed': {
+      const workers = reduceWorkers(state.workers ?? createWorkers(state.stages), action);
+      // The first failure is the cause; the others follow from the run being stopped.
+      if (state.error?.reason === 'worker') return { ...state, workers };
+      const failure = workers.failure!;
+      return {
+        ...state,
+        workers,
+        error: {
+          reason: 'worker',
+          message: workerFailureText(failure, workers.delivered),
+          advice: workerFailureAdvice(failure.reason),
+        },
+      };
+    }
     case 'warning': {
       const { type: _, ...warning } = action;
       return {
@@ -217,11 +270,14 @@ export function reduceRunState(state: RunState, action: RunAction): RunState {
         phase: 'ended',
         endReason: action.reason,
         step: Math.max(state.step, action.step),
-        // The NaN detector's message names the system, the atom and the step: keep it.
+        // The NaN detector's message names the system, the atom and the step, a worker failure the
+        // worker and its stage: keep them.
         error: failed
-          ? action.reason === 'nan' && state.nan
-            ? { reason: 'nan', message: state.nan.message }
-            : { reason: action.reason, message: action.message ?? '' }
+          ? state.error?.reason === 'worker'
+            ? state.error
+            : action.reason === 'nan' && state.nan
+              ? { reason: 'nan', message: state.nan.message }
+              : { reason: action.reason, message: action.message ?? '' }
           : state.error,
       };
     }
@@ -250,14 +306,18 @@ export function reduceRunState(state: RunState, action: RunAction): RunState {
       return { ...state, warnings: [] };
     case 'page/pipeline':
       return { ...state, pendingPipeline: action.pipeline };
+    case 'page/placement':
+      return { ...state, pendingPlacement: action.placement };
   }
 }
 
 /** What a person should do about an error, by its cause. */
-export function errorAdvice(reason: RunEnd | 'init' | 'call'): string {
+export function errorAdvice(reason: RunErrorReason): string {
   switch (reason) {
     case 'nan':
       return 'The simulation produced NaN (atoms too close or a time step too large). Lower dt, relax with FIRE first, then press Run to start again.';
+    case 'worker':
+      return 'Press Run to start again; if a worker keeps failing, set Workers to one in the System panel.';
     case 'init':
       return 'The engine could not start. Reload the page; if it persists, check that WebGPU is enabled.';
     default:
