@@ -1,11 +1,12 @@
 import { expect, type Page, test } from '@playwright/test';
+import { node } from './composerFlow.ts';
 import { collectPageErrors } from './helpers.ts';
 
 /** The unit shown next to the field `key`. */
 const unitOf = (page: Page, key: string) =>
   page.locator('.field', { has: page.getByTestId(`field-${key}`) }).locator('.unit');
 
-test('the stage form fuses stages and edits sub-stages, hooks and criteria with inline validation', async ({
+test('the composer fuses stages and edits sub-stages, hooks and criteria with inline validation', async ({
   page,
 }) => {
   const errors = collectPageErrors(page);
@@ -14,18 +15,18 @@ test('the stage form fuses stages and edits sub-stages, hooks and criteria with 
   await expect(run).toBeEnabled();
   await expect(page.getByTestId('stage-list').locator('li')).toHaveCount(3);
 
-  // FIRE + Langevin fused: one segment whose max steps is the sum of their budgets.
-  await page.getByTestId('fuse-0').click();
-  await expect(page.getByTestId('segment-0').locator('legend').first()).toContainText('1. FIRE + LANGEVIN');
-  await expect(page.getByTestId('segment-0').locator('legend').first()).toContainText(
-    'fused: fire + langevin',
-  );
+  // FIRE + Langevin fused by their link: one segment whose max steps is the sum of their budgets.
+  await page.getByTestId('link-0').click();
+  await expect(node(page, 'stages[0]')).toHaveAttribute('aria-label', 'Fused stage 1: FIRE + LANGEVIN');
+  await expect(page.getByTestId('inspector')).toContainText('FIRE + LANGEVIN');
   await expect(page.getByTestId('field-stages[0].steps')).toHaveValue('4000');
+  await node(page, 'stages[0].stages[1]').click();
   await expect(page.getByTestId('field-stages[0].stages[1].temperature')).toHaveValue('85');
   await expect(page.getByTestId('spec-json')).toContainText('"kind": "fused"');
   await expect(run).toBeEnabled();
 
   // The exit status is checked against the number of sub-stages; empty means the default.
+  await node(page, 'stages[0]').click();
   const exit = page.getByTestId('field-stages[0].exitStatus');
   await exit.fill('3');
   await expect(page.getByTestId('issue-stages[0].exitStatus')).toHaveText(
@@ -37,6 +38,7 @@ test('the stage form fuses stages and edits sub-stages, hooks and criteria with 
   await expect(run).toBeEnabled();
 
   // A sub-stage's parameter is validated at its own field.
+  await node(page, 'stages[0].stages[1]').click();
   const subDt = page.getByTestId('field-stages[0].stages[1].dt');
   await subDt.fill('abc');
   await expect(page.getByTestId('issue-stages[0].stages[1].dt')).toContainText('fs');
@@ -45,6 +47,7 @@ test('the stage form fuses stages and edits sub-stages, hooks and criteria with 
   await expect(run).toBeEnabled();
 
   // A timing hook on the NVE stage: its period in steps, validated, removable.
+  await node(page, 'stages[1]').click();
   await page.getByTestId('add-stages[1].hooks').selectOption('timing');
   const every = page.getByTestId('field-stages[1].hooks[2].every');
   await expect(every).toHaveValue('100');
@@ -57,12 +60,14 @@ test('the stage form fuses stages and edits sub-stages, hooks and criteria with 
   await expect(run).toBeEnabled();
 
   // A threshold criterion takes the unit of its quantity.
+  await node(page, 'stages[0].stages[0]').click();
   await page.getByTestId('add-stages[0].stages[0].convergence').selectOption('threshold');
   await expect(unitOf(page, 'stages[0].stages[0].convergence[1].value')).toHaveText('eV/Å');
   await page.getByTestId('field-stages[0].stages[0].convergence[1].quantity').selectOption('temperature');
   await expect(unitOf(page, 'stages[0].stages[0].convergence[1].value')).toHaveText('K');
 
   // A freeze hook with no atoms is explained at its atom list.
+  await node(page, 'stages[1]').click();
   await page.getByTestId('add-stages[1].hooks').selectOption('freeze');
   const atoms = page.getByTestId('field-stages[1].hooks[2].atoms');
   await atoms.fill('');
@@ -74,8 +79,10 @@ test('the stage form fuses stages and edits sub-stages, hooks and criteria with 
   await expect(run).toBeEnabled();
 
   // Split back: three stages again.
-  await page.getByTestId('split-0').click();
-  await expect(page.getByTestId('segment-2')).toBeVisible();
+  await node(page, 'stages[0]').click();
+  await page.getByTestId('split-group').click();
+  await expect(node(page, 'stages[2]')).toBeVisible();
+  await node(page, 'stages[1]').click();
   await expect(page.getByTestId('field-stages[1].temperature')).toHaveValue('85');
   expect(errors).toEqual([]);
 });
@@ -111,17 +118,22 @@ test('random clusters with inflight batching run through a fused FIRE + NVE stag
   await expect(page.getByTestId('batching-problem')).toHaveCount(0);
 
   // Pipeline: FIRE (300 steps) fused with a new NVE stage (100 steps), timing on the fused stage.
-  await page.getByTestId('remove-segment-2').click();
-  await page.getByTestId('remove-segment-1').click();
+  await node(page, 'stages[2]').click();
+  await page.getByTestId('remove-node').click();
+  await node(page, 'stages[1]').click();
+  await page.getByTestId('remove-node').click();
+  await node(page, 'stages[0]').click();
   await page.getByTestId('field-stages[0].steps').fill('300');
-  await page.getByTestId('add-stage').selectOption('nve');
+  // A palette button adds after the selected stage, and selects the new one.
+  await page.getByTestId('palette-stage-nve').click();
   await page.getByTestId('field-stages[1].steps').fill('100');
-  await page.getByTestId('fuse-0').click();
+  await page.getByTestId('link-0').click();
   await page.getByTestId('field-stages[0].steps').fill('5000');
   await page.getByTestId('add-stages[0].hooks').selectOption('timing');
   // Fusing made the sub-stages' log hooks one log hook of the fused stage.
   await expect(page.getByTestId('field-stages[0].hooks[0].every')).toHaveValue('10');
   await page.getByTestId('field-stages[0].hooks[1].every').fill('20');
+  await node(page, 'stages[0].stages[1]').click();
   await page.getByTestId('add-stages[0].stages[1].hooks').selectOption('energy-drift');
   await page.getByTestId('field-stages[0].stages[1].hooks[0].tolerance').fill('1e-9');
   await page.getByTestId('field-stages[0].stages[1].hooks[0].every').fill('20');
@@ -133,6 +145,7 @@ test('random clusters with inflight batching run through a fused FIRE + NVE stag
   await expect(page.getByTestId('stage-list').locator('.sub-stages li')).toHaveCount(2);
   await expect(page.getByTestId('end-reason')).toHaveText('(completed)', { timeout: 240_000 });
   await expect(page.getByTestId('segment-counts-0')).toContainText('6 done');
+  await expect(page.getByTestId('node-counts-stages[0]')).toContainText('6 done');
   await expect(page.getByTestId('batch')).toContainText('waiting');
   await expect(page.getByTestId('warnings')).toContainText('energy-drift');
   await expect(page.getByTestId('ms-per-step')).toHaveText(/^\d+\.\d+$/);

@@ -42,7 +42,9 @@ test('a recorded Zarr trajectory downloads, reads back with zarrita, loads into 
   await page.getByTestId('record-zarr').check();
   await expect(page.getByTestId('spec-json')).toContainText('"sink": "zarr"');
   await page.getByTestId('field-stages[0].steps').fill('10');
+  await page.getByTestId('node-stages[1]').click(); // the inspector shows the selected stage
   await page.getByTestId('field-stages[1].steps').fill('200');
+  await page.getByTestId('node-stages[2]').click();
   await page.getByTestId('field-stages[2].steps').fill('200');
   await page.getByTestId('run').click();
   await expect(page.getByTestId('end-reason')).toHaveText('(completed)', { timeout: 240_000 });

@@ -18,13 +18,16 @@ test('an invalid dt is explained next to its field and disables Run until fixed'
   await expect(page.getByTestId('spec-json')).toContainText('"dt": -1');
 
   // Other fields keep their values (nothing lost) and Run comes back once the field is fixed.
+  await page.getByTestId('node-stages[1]').click(); // the inspector shows the selected stage
   await expect(page.getByTestId('field-stages[1].temperature')).toHaveValue('85');
+  await page.getByTestId('node-stages[0]').click();
   await dt.fill('2.5');
   await expect(issue).toHaveCount(0);
   await expect(run).toBeEnabled();
   await expect(page.getByTestId('spec-json')).toContainText('"dt": 2.5');
 
   // Text that is not a number names the unit too.
+  await page.getByTestId('node-stages[1]').click();
   const friction = page.getByTestId('field-stages[1].friction');
   await friction.fill('abc');
   await expect(page.getByTestId('issue-stages[1].friction')).toContainText('stages[1].friction:');

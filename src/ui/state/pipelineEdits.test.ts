@@ -8,9 +8,12 @@ import {
   insertSegment,
   MAX_SUB_STAGES,
   moveSegment,
+  nudgeStage,
   removeItem,
   removeSegment,
+  removeStage,
   splitFused,
+  splitFusedAt,
 } from './pipelineEdits.ts';
 import { newHook, newStage } from './specCatalog.ts';
 import { getAt, validateDraft } from './specFields.ts';
@@ -121,5 +124,34 @@ describe('pipeline edits', () => {
         'convergence',
       ]),
     ).toEqual([{ kind: 'step-budget', steps: 5 }]);
+  });
+
+  it('splits a fused stage at one fuse link, removes and nudges sub-stages with their status codes', () => {
+    const three = fuseWithNext(fuseWithNext(base, 0), 0);
+    const kinds = (d: PipelineSpecInput) =>
+      parseSpec(d).stages.map((s) => (s.kind === 'fused' ? s.stages.map((x) => x.kind).join('+') : s.kind));
+    expect(kinds(splitFusedAt(three, 0, 0))).toEqual(['fire', 'langevin+nve']);
+    expect(kinds(splitFusedAt(three, 0, 1))).toEqual(['fire+langevin', 'nve']);
+    expect(validateDraft(splitFusedAt(three, 0, 1)).ok).toBe(true);
+    // Removing a sub-stage shifts the status codes after it and the max steps by its budget.
+    const coded = {
+      ...three,
+      stages: [{ ...three.stages[0]!, entryStatus: 1, exitStatus: 3 }],
+    } as PipelineSpecInput;
+    const removed = removeStage(coded, { segment: 0, sub: 0 });
+    expect(getAt(removed, ['stages', 0, 'entryStatus'])).toBe(0);
+    expect(getAt(removed, ['stages', 0, 'exitStatus'])).toBe(2);
+    expect(getAt(removed, ['stages', 0, 'steps'])).toBe(22000);
+    // A fused pair losing one becomes the other stage, with the fused stage's log.
+    const pair = removeStage(fuseWithNext(base, 0), { segment: 0, sub: 0 });
+    expect(kinds(pair)).toEqual(['langevin', 'nve']);
+    // Alt+arrows: within the group, then out of it at its edge.
+    const left = nudgeStage(three, { segment: 0, sub: 1 }, -1);
+    expect(kinds(left.draft)).toEqual(['langevin+fire+nve']);
+    expect(left.address).toEqual({ segment: 0, sub: 0 });
+    const out = nudgeStage(left.draft, left.address, -1);
+    expect(kinds(out.draft)).toEqual(['langevin', 'fire+nve']);
+    expect(out.address).toEqual({ segment: 0, sub: null });
+    expect(nudgeStage(base, { segment: 0, sub: null }, -1).draft).toBe(base);
   });
 });

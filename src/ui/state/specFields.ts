@@ -12,6 +12,7 @@ import {
   StageSpec,
   safeParseSpec,
 } from '../../io/spec.ts';
+import { graphIssues } from '../composer/graphRules.ts';
 import { fieldText } from './specCatalog.ts';
 
 /** One path segment of a spec field. */
@@ -226,14 +227,15 @@ function segmentIssues(draft: PipelineSpecInput, issue: SpecIssue): SpecIssue[] 
 
 export function validateDraft(draft: PipelineSpecInput): DraftValidation {
   const r = safeParseSpec(draft);
-  const issues = r.ok ? [] : r.issues.flatMap((i) => segmentIssues(draft, i));
+  const schemaIssues = r.ok ? [] : r.issues.flatMap((i) => segmentIssues(draft, i));
+  const issues = [...schemaIssues, ...graphIssues(draft, schemaIssues)];
   const byKey = new Map<string, SpecIssue[]>();
   for (const issue of issues) {
     const list = byKey.get(issue.path);
     if (list) list.push(issue);
     else byKey.set(issue.path, [issue]);
   }
-  return { ok: r.ok, issues, byKey };
+  return { ok: issues.length === 0, issues, byKey };
 }
 
 /** Issues of a field: at its key, and for a list field at its entries (`atoms[2]`) too. */
