@@ -8,6 +8,8 @@ import { EngineClient } from './engine/engineClient.ts';
 import { useStore } from './hooks/useStore.ts';
 import { createInputsStore } from './inputs/inputsStore.ts';
 import { Workspace } from './inputs/workspace.ts';
+import { browserEnv, startKeepShare } from './share/keepShare.ts';
+import { sessionStorageArea } from './share/session.ts';
 import { createStore } from './state/createStore.ts';
 import { initialRunState } from './state/runState.ts';
 import { createSpecStore } from './state/specStore.ts';
@@ -21,6 +23,7 @@ export function App() {
     const inputsStore = createInputsStore();
     const clientRef: { current: EngineClient | null } = { current: null };
     const workspace = new Workspace(specStore, inputsStore, runStore, () => clientRef.current);
+    startKeepShare(specStore, browserEnv(sessionStorageArea())); // restore the last session, open a shared link
     return { runStore, specStore, inputsStore, workspace, clientRef };
   });
   const [client, setClient] = useState<EngineClient | null>(null);
