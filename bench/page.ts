@@ -61,8 +61,21 @@ async function main(): Promise<void> {
       );
       return;
     }
+    case 'render': {
+      const { runRenderPage } = await import('./renderPage.ts');
+      globals.benchResult = await runRenderPage(
+        {
+          atoms: Number(params.get('atoms') ?? 10_000),
+          frames: Number(params.get('frames') ?? 60),
+          width: Number(params.get('width') ?? 960),
+          height: Number(params.get('height') ?? 540),
+        },
+        log,
+      );
+      return;
+    }
     default:
-      throw new Error(`unknown benchmark '${name}' (try ?bench=lj or ?bench=eam)`);
+      throw new Error(`unknown benchmark '${name}' (try ?bench=lj, ?bench=eam or ?bench=render)`);
   }
 }
 

@@ -3,6 +3,7 @@ const paths = {
   run: 'M4 2.5v11l9-5.5z',
   pause: 'M3.5 2.5h3v11h-3zM9.5 2.5h3v11h-3z',
   stop: 'M3 3h10v10H3z',
+  step: 'M2.5 2.5v11l7-5.5zM11 2.5h2.5v11H11z',
 } as const;
 
 export function Icon({ name }: { name: keyof typeof paths }) {

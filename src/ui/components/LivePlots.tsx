@@ -1,4 +1,6 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import { useApp } from '../appContext.ts';
+import '../viewer/viewer.css';
 import { useRunState } from '../hooks/useRunState.ts';
 import { DEFAULT_TRACKED_SYSTEMS } from '../plots/logSeries.ts';
 import { type CurveSpec, type PlotAbscissa, TimeSeriesPlot } from './TimeSeriesPlot.tsx';
@@ -21,10 +23,32 @@ const noCurves: CurveSpec[] = [];
  * largest force), and with several systems, optionally each of the first ones seen by its system id.
  */
 export function LivePlots() {
+  const { client } = useApp();
   const nSystems = useRunState((s) => s.nSystems);
   const [perSystem, setPerSystem] = useState(false);
   const [x, setX] = useState<PlotAbscissa>('time');
+  const [hidden, setHidden] = useState<ReadonlySet<number>>(() => new Set());
+  const [tracked, setTracked] = useState<number[]>([]);
   const bySystem = perSystem && nSystems > 1;
+  // The systems with their own series appear as the log goes: offer them as they come.
+  useEffect(() => {
+    if (!client || !bySystem) return;
+    const poll = () =>
+      setTracked((current) => {
+        const ids = client.series.systemIds();
+        return ids.length === current.length && ids.every((id, k) => id === current[k]) ? current : ids;
+      });
+    poll();
+    const timer = setInterval(poll, 500);
+    return () => clearInterval(timer);
+  }, [client, bySystem]);
+  const toggle = (id: number, show: boolean) =>
+    setHidden((h) => {
+      const next = new Set(h);
+      if (show) next.delete(id);
+      else next.add(id);
+      return next;
+    });
   return (
     <div className="plots-panel">
       <div className="plots-options">
@@ -46,6 +70,22 @@ export function LivePlots() {
             per system (the first {Math.min(nSystems, DEFAULT_TRACKED_SYSTEMS)} seen, by id)
           </label>
         )}
+        {bySystem && tracked.length > 0 && (
+          <fieldset className="plots-systems" data-testid="plots-systems">
+            <legend>Systems shown</legend>
+            {tracked.map((id) => (
+              <label key={id}>
+                <input
+                  type="checkbox"
+                  data-testid={`plots-system-${id}`}
+                  checked={!hidden.has(id)}
+                  onChange={(e) => toggle(id, e.target.checked)}
+                />{' '}
+                {id}
+              </label>
+            ))}
+          </fieldset>
+        )}
       </div>
       <div className="plots">
         {bySystem ? (
@@ -57,6 +97,7 @@ export function LivePlots() {
             systemColumn="potentialEnergy"
             testId="energy-plot"
             x={x}
+            hiddenSystems={hidden}
           />
         ) : (
           <TimeSeriesPlot
@@ -75,7 +116,7 @@ export function LivePlots() {
           curves={temperatureCurves}
           testId="temperature-plot"
           x={x}
-          {...(bySystem ? { systemColumn: 'temperature' as const } : {})}
+          {...(bySystem ? { systemColumn: 'temperature' as const, hiddenSystems: hidden } : {})}
         />
         <TimeSeriesPlot
           title="Max force"
@@ -84,7 +125,7 @@ export function LivePlots() {
           testId="max-force-plot"
           x={x}
           logScale
-          {...(bySystem ? { systemColumn: 'maxForce' as const } : {})}
+          {...(bySystem ? { systemColumn: 'maxForce' as const, hiddenSystems: hidden } : {})}
         />
       </div>
     </div>

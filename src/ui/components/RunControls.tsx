@@ -6,7 +6,7 @@ import { useRunState } from '../hooks/useRunState.ts';
 import { useSpecState } from '../hooks/useSpecState.ts';
 import { Icon } from './Icon.tsx';
 
-/** Run / Pause (Resume) / Stop, with keyboard shortcuts r, p and s. */
+/** Run / Pause (Resume) / Step (one step while paused) / Stop, with keyboard shortcuts r, p, n and s. */
 export function RunControls() {
   const phase = useRunState((s) => s.phase);
   const specValid = useSpecState((s) => s.validation.ok);
@@ -19,8 +19,9 @@ export function RunControls() {
       r: () => canRun && commands.run(),
       p: () => active && commands.togglePause(),
       s: () => active && commands.stop(),
+      n: () => phase === 'paused' && commands.step(),
     }),
-    [canRun, active, commands],
+    [canRun, active, phase, commands],
   );
   useKeyboardShortcuts(bindings);
 
@@ -55,6 +56,18 @@ export function RunControls() {
             <Icon name="pause" /> Pause
           </>
         )}
+      </button>
+      <button
+        type="button"
+        data-testid="step-once"
+        onClick={commands.step}
+        disabled={phase !== 'paused'}
+        aria-keyshortcuts="n"
+        title={
+          phase === 'paused' ? 'Run exactly one step, then stay paused (n)' : 'Pause the run to step it (n)'
+        }
+      >
+        <Icon name="step" /> Step
       </button>
       <button
         type="button"

@@ -1,4 +1,5 @@
 import { useRunState } from '../hooks/useRunState.ts';
+import { RunProgress } from './RunProgress.tsx';
 import { RunWarnings } from './RunWarnings.tsx';
 import { StageList } from './StageList.tsx';
 
@@ -42,6 +43,7 @@ export function StatusPanel() {
         )}
       </p>
       <StageList />
+      <RunProgress />
       <dl className="readouts">
         <dt>Stage</dt>
         <dd>

@@ -28,6 +28,8 @@ interface Props {
   systemColumn?: SystemColumn;
   /** Abscissa: simulated time (default) or the step counted over the run (minimisers take no time). */
   x?: PlotAbscissa;
+  /** System ids whose curves are hidden (with `systemColumn`). */
+  hiddenSystems?: ReadonlySet<number>;
 }
 
 /** What plots are drawn against. */
@@ -65,9 +67,13 @@ export function TimeSeriesPlot({
   logScale = false,
   systemColumn,
   x = 'time',
+  hiddenSystems,
 }: Props) {
   const { client } = useApp();
   const container = useRef<HTMLDivElement>(null);
+  // Read on each redraw, so that showing or hiding a system does not rebuild the chart.
+  const hidden = useRef(hiddenSystems);
+  hidden.current = hiddenSystems;
 
   useEffect(() => {
     const el = container.current;
@@ -110,8 +116,10 @@ export function TimeSeriesPlot({
         : []),
     ];
     let drawn = -1;
+    let shownKey = '';
     const redraw = () => {
-      if (series.version === drawn) return;
+      const key = systems.map((id) => (hidden.current?.has(id) ? 0 : 1)).join('');
+      if (series.version === drawn && key === shownKey) return;
       drawn = series.version;
       if (systemColumn) {
         const ids = series.systemIds();
@@ -127,8 +135,15 @@ export function TimeSeriesPlot({
         }
       }
       plot.setData(data());
+      systems.forEach((id, k) => {
+        const show = !hidden.current?.has(id);
+        const index = curves.length + 1 + k;
+        if (plot.series[index]?.show !== show) plot.setSeries(index, { show });
+      });
+      shownKey = systems.map((id) => (hidden.current?.has(id) ? 0 : 1)).join('');
       el.dataset.points = String(series.length);
       el.dataset.systems = String(systems.length);
+      el.dataset.shownSystems = String(systems.filter((id) => !hidden.current?.has(id)).length);
     };
     redraw();
     const timer = setInterval(redraw, REDRAW_MS);

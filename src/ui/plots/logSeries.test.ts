@@ -66,3 +66,54 @@ describe('LogSeries', () => {
     expect(s.systemIds()).toEqual([]);
   });
 });
+
+describe('LogSeries decimation', () => {
+  it('keeps at most maxPoints records, every stride-th step, first and evenly spaced', () => {
+    const s = new LogSeries(4, 8, 16);
+    for (let i = 0; i < 1000; i++) s.append(rec(i));
+    expect(s.length).toBeLessThanOrEqual(16);
+    expect(s.length).toBeGreaterThanOrEqual(8);
+    const steps = Array.from(s.view('step'));
+    expect(steps[0]).toBe(0);
+    const stride = s.stride;
+    expect(stride).toBeGreaterThan(1);
+    expect(steps).toEqual(steps.map((_, k) => k * stride));
+    // Values stay with their step.
+    expect(Array.from(s.view('potentialEnergy'))).toEqual(steps.map((x) => -x));
+    // Capacity never grew past the cap's power of two: appending costs O(1) amortized.
+    expect(s.capacity).toBeLessThanOrEqual(32);
+  });
+
+  it('keeps or drops the records of one step together, and per-system series with them', () => {
+    const s = new LogSeries(4, 8, 8);
+    for (let i = 0; i < 40; i++) {
+      // Two records per step (two sub-stages of a fused stage), each with its system.
+      s.append({ ...withSystems(i, [1]), step: i });
+      s.append({ ...withSystems(i, [2]), step: i });
+    }
+    const steps = Array.from(s.view('step'));
+    for (let k = 0; k < steps.length; k += 2) expect(steps[k + 1]).toBe(steps[k]);
+    expect(s.systemView(1, 'potentialEnergy')).toHaveLength(s.length);
+    expect(s.systemView(2, 'temperature')?.every((t) => t === 20)).toBe(true);
+    expect(s.systemView(1, 'temperature')?.every((t) => t === 10)).toBe(true);
+  });
+
+  it('appending a long run takes amortized constant time', () => {
+    const s = new LogSeries(1024, 8, 4096);
+    const r = rec(1);
+    const t0 = performance.now();
+    for (let i = 0; i < 200_000; i++) s.append({ ...r, step: i });
+    const perRecord = (performance.now() - t0) / 200_000;
+    expect(s.length).toBeLessThanOrEqual(4096);
+    expect(perRecord).toBeLessThan(0.05); // ms
+  });
+
+  it('clear starts again without decimation', () => {
+    const s = new LogSeries(4, 8, 8);
+    for (let i = 0; i < 100; i++) s.append(rec(i));
+    s.clear();
+    for (let i = 0; i < 5; i++) s.append(rec(i));
+    expect(Array.from(s.view('step'))).toEqual([0, 1, 2, 3, 4]);
+    expect(s.stride).toBe(1);
+  });
+});

@@ -2,6 +2,11 @@
  * Time series of the log records kept in growable typed arrays (no per-record allocation once
  * the capacity is reached), read by the plots as views at ≤ 10 Hz. Totals of every record, and
  * per-system series keyed by system id (LogRecord.perSystem.systemIds) for the first systems seen.
+ *
+ * Long runs are decimated so that plotting stays cheap and appending O(1) amortized: once `maxPoints`
+ * records are held, every other step is dropped and from then on only every `stride`-th step is kept
+ * (stride doubling each time the series fills up again). Records of one step (the sub-stages of a
+ * fused stage) are kept or dropped together. The full log stays with the engine client (CSV download).
  */
 import type { LogRecord } from '../../engine/api.ts';
 
@@ -30,6 +35,9 @@ export type SystemColumn = (typeof systemColumns)[number];
 /** Most systems whose own series are kept by default (the first ones seen in the log). */
 export const DEFAULT_TRACKED_SYSTEMS = 8;
 
+/** Most records held before the series is decimated. */
+export const DEFAULT_MAX_POINTS = 4096;
+
 /**
  * One system's values, aligned with the records: entry i belongs to record i, null where the system
  * was not live (not yet admitted, or already gone). eV, K, eV/Å as in LogRecord.
@@ -38,7 +46,15 @@ export type SystemSeries = Record<SystemColumn, (number | null)[]>;
 
 export class LogSeries {
   private columns: Record<SeriesColumn, Float64Array>;
+  /** Ordinal of the step (group of records) of each record held. */
+  private groups: Float64Array;
   private n = 0;
+  /** Steps seen so far (the ordinal of the latest), and the latest step's stage and step. */
+  private seen = { groups: -1, stage: -1, step: -1 };
+  /** Only steps whose ordinal is a multiple of this are kept. */
+  private keepEvery = 1;
+  /** The latest step is dropped (its ordinal is not a multiple of `keepEvery`). */
+  private dropping = false;
   private readonly systems = new Map<number, SystemSeries>();
   /** First record of the latest step (records of the sub-stages of a fused stage share a step). */
   private group = { start: 0, stage: -1, step: -1 };
@@ -48,12 +64,21 @@ export class LogSeries {
   /**
    * @param initialCapacity Records the typed arrays hold before they first grow.
    * @param maxSystems Most systems given their own series (the first ones seen).
+   * @param maxPoints Most records held; beyond, the series is decimated (at least 4).
    */
   constructor(
     initialCapacity = 1024,
     readonly maxSystems = DEFAULT_TRACKED_SYSTEMS,
+    readonly maxPoints = DEFAULT_MAX_POINTS,
   ) {
     this.columns = LogSeries.allocate(Math.max(1, initialCapacity));
+    this.groups = new Float64Array(Math.max(1, initialCapacity));
+    this.maxPoints = Math.max(4, maxPoints);
+  }
+
+  /** Only every `stride`-th step is kept now (1 until the series first filled up). */
+  get stride(): number {
+    return this.keepEvery;
   }
 
   private static allocate(capacity: number): Record<SeriesColumn, Float64Array> {
@@ -70,14 +95,24 @@ export class LogSeries {
     return this.columns.timePs.length;
   }
 
-  /** Appends one record; time is converted from fs to ps. */
+  /** Appends one record (unless decimation drops its step); time is converted from fs to ps. */
   append(r: LogRecord): void {
+    if (r.step !== this.seen.step || r.stage !== this.seen.stage) {
+      this.seen = { groups: this.seen.groups + 1, stage: r.stage, step: r.step };
+      if (this.n >= this.maxPoints) this.decimate();
+      this.dropping = this.seen.groups % this.keepEvery !== 0;
+    }
+    if (this.dropping) return;
     if (this.n === this.capacity) {
       const grown = LogSeries.allocate(this.capacity * 2);
       for (const c of seriesColumns) grown[c].set(this.columns[c]);
       this.columns = grown;
+      const groups = new Float64Array(this.capacity);
+      groups.set(this.groups);
+      this.groups = groups;
     }
     const i = this.n++;
+    this.groups[i] = this.seen.groups;
     const col = this.columns;
     col.timePs[i] = r.time / 1000;
     col.step[i] = r.step;
@@ -130,8 +165,32 @@ export class LogSeries {
     }
   }
 
+  /** Doubles the stride: keeps the records of the steps whose ordinal is a multiple of it. O(n). */
+  private decimate(): void {
+    this.keepEvery *= 2;
+    const every = this.keepEvery;
+    let j = 0;
+    for (let i = 0; i < this.n; i++) {
+      if (this.groups[i]! % every !== 0) continue;
+      if (j !== i) {
+        for (const c of seriesColumns) this.columns[c][j] = this.columns[c][i]!;
+        this.groups[j] = this.groups[i]!;
+        for (const series of this.systems.values()) {
+          for (const c of systemColumns) series[c][j] = series[c][i] ?? null;
+        }
+      }
+      j++;
+    }
+    this.n = j;
+    for (const series of this.systems.values()) for (const c of systemColumns) series[c].length = j;
+    this.version++;
+  }
+
   clear(): void {
     this.n = 0;
+    this.seen = { groups: -1, stage: -1, step: -1 };
+    this.keepEvery = 1;
+    this.dropping = false;
     this.systems.clear();
     this.group = { start: 0, stage: -1, step: -1 };
     this.version++;
