@@ -339,7 +339,10 @@ export interface EngineWorkerApi {
    * frame with them is sent at once.
    */
   setViewOptions(options: ViewOptions): Promise<void>;
-  /** Frames held in host memory by snapshot hooks (GPU rings drained first), by step. */
+  /**
+   * Frames recorded by snapshot hooks, by step: those held in host memory (GPU rings drained first),
+   * or when there are none, those written to the run's Zarr trajectory so far.
+   */
   snapshots(): Promise<TrajectoryFrame[]>;
   /** After a device loss: new device, state restored from the last snapshot, ready to `run`. */
   restartFromLastSnapshot(): Promise<{ step: number; stage: number }>;

@@ -6,6 +6,7 @@ import type { PipelineSpec, PipelineSpecInput } from '../io/spec.ts';
 import { parseSpec, stageName } from '../io/spec.ts';
 import type { ZarrStore } from '../io/zarr/store.ts';
 import type { TrajectoryFrame } from '../io/zarr/trajectoryFrame.ts';
+import { readTrajectory } from '../io/zarr/trajectoryReader.ts';
 import { exportZarrZip } from '../io/zarr/zarrZip.ts';
 import type { EngineListener, EngineWorkerApi, RunEnd, ViewOptions } from './api.ts';
 import type { Batch } from './batch.ts';
@@ -201,8 +202,14 @@ export class EngineHost implements EngineWorkerApi {
   }
 
   async snapshots(): Promise<TrajectoryFrame[]> {
-    await this.sinks?.drain();
-    return this.sinks?.hostFrames() ?? [];
+    const sinks = this.sinks;
+    if (!sinks) return [];
+    await sinks.drain();
+    const host = sinks.hostFrames();
+    if (host.length > 0 || !sinks.zarr || sinks.zarr.length === 0) return host;
+    // Snapshots recorded to Zarr only: read them back from the run's store, as far as written.
+    await sinks.flush();
+    return (await readTrajectory(sinks.zarr.store)).frames;
   }
 
   async restartFromLastSnapshot(): Promise<{ step: number; stage: number }> {
