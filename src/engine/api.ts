@@ -230,6 +230,8 @@ export type EngineEvent =
       inbox: number;
       /** Systems done with its segment that the next link has no room for yet (parked, not stepping). */
       outbox: number;
+      /** Systems so far that had to wait in their slot because the next link had no room (back-pressure). */
+      heldBack: number;
       /** Systems received from upstream (worker 0: taken from its sampler) and sent downstream, so far. */
       received: number;
       sent: number;

@@ -200,6 +200,8 @@ export class StageRunner<C> {
   private visitOf: (StageVisit | null)[];
   /** Streaming: slots of systems that left the segment and wait for room downstream, in order. */
   private readonly parked: number[] = [];
+  /** Streaming: see {@link heldBackCount}. */
+  private heldBack = 0;
   /** Streaming: forces of parked systems at the step they left, eV/Å. */
   private readonly parkedForces = new Map<number, Float64Array>();
   /** Streaming: the segment's step limit came; systems leave as they are. */
@@ -273,6 +275,11 @@ export class StageRunner<C> {
   /** Streaming: systems parked (left the segment, waiting for room downstream). */
   get parkedCount(): number {
     return this.parked.length;
+  }
+
+  /** Streaming: systems so far that the outlet had no room for when they left (back-pressure). */
+  get heldBackCount(): number {
+    return this.heldBack;
   }
 
   /** Systems resident (parked ones included) and their atoms (batching only). */
@@ -803,6 +810,7 @@ export class StageRunner<C> {
         this.parked.push(s);
       }
       this.offerParked();
+      this.heldBack += slots.filter((s) => this.parked.includes(s)).length;
       await this.refill(segment, subs, subs[0]!.code);
       return;
     }

@@ -59,5 +59,109 @@ export const argonVoidSpec: PipelineSpecInput = {
   ],
 };
 
-/** Examples offered in the UI, by name. */
-export const examples: Record<string, PipelineSpecInput> = { 'argon-void': argonVoidSpec };
+/**
+ * 120 random argon clusters of 13–60 atoms, relaxed by FIRE on one worker (a converged snapshot of
+ * each minimum) and thermalised at 30 K on a second: the pipe link is a worker boundary, and at most
+ * 4 relaxed clusters wait on it for room (back-pressure).
+ */
+export const argonClustersSpec: PipelineSpecInput = {
+  version: 1,
+  name: 'Argon clusters: FIRE minima, then 30 K on a second worker',
+  system: { kind: 'clusters', count: 120, minAtoms: 13, maxAtoms: 60, element: 'Ar', mass: 39.948, seed: 3 },
+  potential: { kind: 'lennard-jones', epsilon: 0.0104, sigma: 3.4, cutoff: 8.5, shift: true },
+  batching: { maxSystems: 24, maxAtoms: 1200 },
+  stages: [
+    {
+      kind: 'fire',
+      name: 'FIRE minima',
+      steps: 3000,
+      dt: 5,
+      dtMax: 20,
+      maxStep: 0.2,
+      convergence: [{ kind: 'max-force', fmax: 0.01 }],
+      hooks: [
+        { kind: 'log', every: 20 },
+        { kind: 'converged-snapshot', sink: 'host', capacity: 200 },
+      ],
+    },
+    {
+      kind: 'langevin',
+      name: 'Langevin 30 K',
+      steps: 1000,
+      dt: 5,
+      temperature: 30,
+      friction: 0.02,
+      seed: 11,
+      hooks: [
+        { kind: 'log', every: 20 },
+        { kind: 'snapshot', every: 250, sink: 'host', capacity: 1000 },
+      ],
+    },
+  ],
+  placement: { kind: 'pipeline', links: [{ maxSystems: 4, maxAtoms: 240, maxEdges: 20_000 }] },
+};
+
+/**
+ * Copper with the Morse pair potential of Girifalco and Weizer (Phys. Rev. 114, 687 (1959):
+ * D0 = 0.3429 eV, α = 1.3588 1/Å, r0 = 2.866 Å), an fcc crystal of 8×8×8 cells heated to 600 K by
+ * FIRE + Langevin fused into one stage (one force evaluation per step), then run in NVE.
+ */
+export const copperMorseSpec: PipelineSpecInput = {
+  version: 1,
+  name: 'Copper (Morse): relax and heat to 600 K fused, then NVE',
+  system: {
+    kind: 'fcc',
+    element: 'Cu',
+    mass: 63.546,
+    latticeConstant: 3.615,
+    repeat: [8, 8, 8],
+    voidRadius: 0,
+    jitter: 0.05,
+    temperature: 0,
+    seed: 2,
+  },
+  potential: { kind: 'morse', d0: 0.3429, alpha: 1.3588, r0: 2.866, cutoff: 7, shift: true },
+  neighbor: { skin: 1 },
+  stages: [
+    {
+      kind: 'fused',
+      name: 'relax, then heat',
+      steps: 3000,
+      stages: [
+        {
+          kind: 'fire',
+          steps: 500,
+          dt: 2,
+          dtMax: 8,
+          maxStep: 0.1,
+          convergence: [{ kind: 'max-force', fmax: 0.02 }],
+        },
+        { kind: 'langevin', steps: 2000, dt: 2, temperature: 600, friction: 0.02, seed: 5 },
+      ],
+      hooks: [{ kind: 'log', every: 20 }],
+    },
+    {
+      kind: 'nve',
+      name: 'NVE',
+      steps: 10000,
+      dt: 2,
+      hooks: [
+        { kind: 'log', every: 20 },
+        { kind: 'snapshot', every: 500, sink: 'host', capacity: 100 },
+      ],
+    },
+  ],
+};
+
+/** One example offered in the UI. */
+export interface Example {
+  id: string;
+  spec: PipelineSpecInput;
+}
+
+/** Examples offered in the UI, the page's default first. */
+export const examples: readonly Example[] = [
+  { id: 'argon-void', spec: argonVoidSpec },
+  { id: 'argon-clusters', spec: argonClustersSpec },
+  { id: 'copper-morse', spec: copperMorseSpec },
+];

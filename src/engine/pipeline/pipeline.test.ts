@@ -200,8 +200,13 @@ describe('pipeline stress', () => {
     expect(ids).toEqual(Array.from({ length: 40 }, (_, i) => i));
     for (const f of result.finished) expect(f.history.map((v) => v.steps).slice(1)).toEqual([400, NVE_STEPS]);
     const w0 = events.filter((e) => e.type === 'worker' && e.worker === 0);
-    // Worker 0 was held back: a finished system parked in its slot, its outbox full.
-    expect(w0.some((e) => e.type === 'worker' && e.outbox === 1 && e.resident === 1)).toBe(true);
+    // Worker 0 was held back: finished systems waited parked in its one slot for room downstream
+    // (a cumulative count: the 250 ms samples of `outbox` may miss a short wait).
+    const heldBack = Math.max(...w0.map((e) => (e.type === 'worker' ? e.heldBack : 0)));
+    expect(heldBack).toBeGreaterThan(0);
+    // Worker 2 (last) never waits: the coordinator always has room.
+    const w2 = events.filter((e) => e.type === 'worker' && e.worker === 2);
+    expect(Math.max(...w2.map((e) => (e.type === 'worker' ? e.heldBack : 0)))).toBe(0);
   });
 
   it('a worker killed mid-run stops the run within 2 s, naming it, and keeps what was delivered', async () => {

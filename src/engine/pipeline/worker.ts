@@ -274,6 +274,7 @@ export class PipelineWorker {
       maxAtoms: spec.batching.maxAtoms,
       inbox: this.source?.waiting ?? 0,
       outbox: runner.parkedCount,
+      heldBack: runner.heldBackCount,
       received: this.source?.counters.count ?? 0,
       sent,
       systemsPerSecond: (sent - this.last.sent) / seconds,

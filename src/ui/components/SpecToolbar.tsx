@@ -1,6 +1,8 @@
 import { type RefObject, useMemo, useRef, useState } from 'react';
+import { examples } from '../../io/examples.ts';
 import { useApp } from '../appContext.ts';
 import { SHORTCUTS, useKeyboardShortcuts } from '../hooks/useKeyboardShortcuts.ts';
+import { useRunActive } from '../hooks/useRunActive.ts';
 import { useSpecState } from '../hooks/useSpecState.ts';
 import { useStore } from '../hooks/useStore.ts';
 import { type KeepShareState, keepShareOf } from '../share/keepShare.ts';
@@ -53,8 +55,9 @@ function ShortcutHelp({ dialog }: { dialog: RefObject<HTMLDialogElement | null> 
  * not be loaded, a session that could not be restored).
  */
 export function SpecToolbar() {
-  const { specStore } = useApp();
+  const { specStore, workspace } = useApp();
   const keep = keepShareOf(specStore);
+  const active = useRunActive();
   const canUndo = useSpecState((s) => s.canUndo);
   const canRedo = useSpecState((s) => s.canRedo);
   const valid = useSpecState((s) => s.validation.ok);
@@ -87,11 +90,38 @@ export function SpecToolbar() {
     }
   };
   const fixFirst = 'Fix the invalid parameters first';
+  const openExample = async (id: string) => {
+    const example = examples.find((e) => e.id === id);
+    if (!example) return;
+    if (await workspace.openExample(example.spec))
+      keep?.say('info', `Opened the example “${example.spec.name}” (Undo goes back).`);
+  };
 
   return (
     <>
       <fieldset className="spec-toolbar">
-        <legend className="visually-hidden">Spec: undo, save and share</legend>
+        <legend className="visually-hidden">Spec: examples, undo, save and share</legend>
+        <label className="example-picker">
+          <span className="visually-hidden">Open an example</span>
+          <select
+            data-testid="example-select"
+            value=""
+            disabled={active}
+            title={
+              active
+                ? 'Stop the run to open an example'
+                : 'Replace the spec by a built-in example (Undo goes back)'
+            }
+            onChange={(e) => void openExample(e.target.value)}
+          >
+            <option value="">Examples…</option>
+            {examples.map((e) => (
+              <option key={e.id} value={e.id}>
+                {e.spec.name}
+              </option>
+            ))}
+          </select>
+        </label>
         <button
           type="button"
           data-testid="undo"

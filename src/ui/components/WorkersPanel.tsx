@@ -79,6 +79,8 @@ function WorkerCard({ row }: { row: WorkerRow }) {
         <dd data-testid={`worker-${row.worker}-inbox`}>{row.inbox}</dd>
         <dt title="Systems finished here, not yet accepted downstream (back-pressure)">outbox</dt>
         <dd data-testid={`worker-${row.worker}-outbox`}>{row.outbox}</dd>
+        <dt title="Systems so far that waited in their slot for room downstream">held back</dt>
+        <dd data-testid={`worker-${row.worker}-held-back`}>{row.heldBack}</dd>
         <dt title="Systems received from upstream (worker 1: from the sampler)">received</dt>
         <dd data-testid={`worker-${row.worker}-received`}>{row.received}</dd>
         <dt title="Systems sent downstream (last worker: delivered)">sent</dt>

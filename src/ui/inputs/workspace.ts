@@ -180,6 +180,20 @@ export class Workspace {
     await this.loadIntoEngine();
   }
 
+  /**
+   * Opens a built-in example: its whole spec replaces the draft (one undo step) and its system is
+   * loaded. Refused (false) while a run is active.
+   */
+  async openExample(spec: PipelineSpecInput): Promise<boolean> {
+    if (!this.idle) return false;
+    this.keepClusters();
+    this.inputs.chooseExample();
+    this.specStore.replace(structuredClone(spec));
+    this.syncPotential();
+    await this.loadIntoEngine();
+    return true;
+  }
+
   /** Makes random clusters the system (with their last parameters) and loads them when valid. */
   async chooseClusters(): Promise<void> {
     if (!this.idle) return;

@@ -24,6 +24,7 @@ const report = (worker: number, over: Partial<WorkerReport> = {}): WorkerReport 
   maxAtoms: 100,
   inbox: 1,
   outbox: 0,
+  heldBack: 0,
   received: 3,
   sent: 1,
   systemsPerSecond: 12.5,

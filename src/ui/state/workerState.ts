@@ -38,6 +38,8 @@ export interface WorkerRow {
   inbox: number;
   /** Systems finished here but not yet accepted downstream (back-pressure). */
   outbox: number;
+  /** Systems so far that waited for room downstream. */
+  heldBack: number;
   /** Systems received from upstream (worker 0: taken from the sampler). */
   received: number;
   /** Systems sent downstream (last worker: delivered). */
@@ -80,6 +82,7 @@ function emptyRow(worker: number, name: string): WorkerRow {
     maxAtoms: 0,
     inbox: 0,
     outbox: 0,
+    heldBack: 0,
     received: 0,
     sent: 0,
     systemsPerSecond: 0,
