@@ -1,7 +1,8 @@
 /**
  * A 3-worker pipeline (FIRE → Langevin → NVE) of browser Web Workers, each with its own GPUDevice, on
  * real WebGPU, against the one-worker GPU run of the same spec: every system reaches the end once,
- * with the step counts of the one-worker run.
+ * with the step counts of the one-worker run. A Web Worker killed mid-run (it fires no event: only its
+ * silence tells) stops the run within 2 s, naming it, with the systems delivered before kept.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PipelineSpecInput } from '../../io/spec.ts';
@@ -85,5 +86,48 @@ describe('pipeline of Web Workers on WebGPU', () => {
       expect(f.history.map((v) => v.worker)).toEqual([0, 1, 2]);
       expect(steps(f.history), `system ${id}`).toEqual(steps(runner.histories().get(id)!));
     }
+  });
+
+  it('detects a Web Worker killed mid-run within 2 s and keeps what was delivered', async () => {
+    const spec = parseSpec(input);
+    const events: EngineEvent[] = [];
+    const coordinator = new PipelineCoordinator({
+      spec,
+      systems: buildSystem(spec.system),
+      listener: (e) => events.push(e),
+      launch: browserPipelineLaunch(),
+      viewFrameIntervalMs: 0,
+    });
+    let killedAt = 0;
+    let deliveredBeforeKill = 0;
+    let result: Awaited<ReturnType<PipelineCoordinator['run']>>;
+    try {
+      await coordinator.start();
+      const running = coordinator.run();
+      const poll = setInterval(() => {
+        if (killedAt === 0 && coordinator.finishedSystems().length > 0) {
+          deliveredBeforeKill = coordinator.finishedSystems().length;
+          killedAt = performance.now();
+          coordinator.kill(1);
+          clearInterval(poll);
+        }
+      }, 5);
+      result = await running;
+      clearInterval(poll);
+    } finally {
+      coordinator.destroy();
+    }
+    const endedAt = performance.now();
+    expect(killedAt).toBeGreaterThan(0);
+    expect(endedAt - killedAt).toBeLessThan(2000);
+    expect(result.end).toBe('error');
+    expect(result.message).toMatch(/worker 1 \(stage 2\. LANGEVIN\)/);
+    expect(events.find((e) => e.type === 'worker-failed')).toMatchObject({
+      worker: 1,
+      reason: 'unresponsive',
+    });
+    const ids = result.finished.map((f) => f.system.systemIds[0]!);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.length).toBeGreaterThanOrEqual(deliveredBeforeKill);
   });
 });
