@@ -67,14 +67,7 @@ export class EngineHost implements EngineWorkerApi {
       engine.destroy();
       throw error;
     }
-    this.spec = spec;
-    this.initial = initial;
-    this.tables = tables;
-    this.listener = listener;
-    this.sinks?.destroy();
-    this.sinks = sinks;
-    this.pipeline?.destroy();
-    this.pipeline = null;
+    this.adopt(spec, initial, tables, listener, sinks, null);
     this.install(engine, undefined);
     listener({
       type: 'loaded',
@@ -163,6 +156,22 @@ export class EngineHost implements EngineWorkerApi {
       sinks.destroy();
       throw error;
     }
+    this.adopt(spec, initial, tables, listener, sinks, pipeline);
+    this.engine?.destroy();
+    this.engine = null;
+    this.runner = null;
+    // The coordinator sent `loaded` (its adapter says how many workers) when its workers were ready.
+  }
+
+  /** Makes a newly loaded run the current one, releasing the previous run's sinks and pipeline. */
+  private adopt(
+    spec: PipelineSpec,
+    initial: Batch,
+    tables: EamTabulation | undefined,
+    listener: EngineListener,
+    sinks: SinkSet,
+    pipeline: HostPipeline | null,
+  ): void {
     this.spec = spec;
     this.initial = initial;
     this.tables = tables;
@@ -171,10 +180,6 @@ export class EngineHost implements EngineWorkerApi {
     this.sinks = sinks;
     this.pipeline?.destroy();
     this.pipeline = pipeline;
-    this.engine?.destroy();
-    this.engine = null;
-    this.runner = null;
-    // The coordinator sent `loaded` (its adapter says how many workers) when its workers were ready.
   }
 
   /** Pipeline mode: runs the workers to the end; the trajectory is flushed before resolving. */

@@ -17,39 +17,11 @@ export type WorkerEvent = WorkerReport | DeliveredReport | WorkerFailedReport;
 /** What a worker is doing. */
 export type WorkerLifeState = WorkerReport['state'];
 
-/** One worker as the panel shows it. */
-export interface WorkerRow {
-  /** Worker index (0: the first, fed by the size-aware sampler). */
-  worker: number;
-  /** Global segment index the worker hosts. */
-  stage: number;
-  /** Display name of that segment. */
-  name: string;
-  state: WorkerLifeState;
-  /** Systems resident in the worker's batch. */
-  resident: number;
-  /** Atoms of those systems. */
-  residentAtoms: number;
-  /** Capacity of the worker's batch (the spec's batching.maxSystems); 0 until it reports. */
-  maxSystems: number;
-  /** Capacity in atoms (batching.maxAtoms); 0 until it reports. */
-  maxAtoms: number;
-  /** Systems received but not yet admitted into the batch. */
-  inbox: number;
-  /** Systems finished here but not yet accepted downstream (back-pressure). */
-  outbox: number;
-  /** Systems so far that waited for room downstream. */
-  heldBack: number;
-  /** Systems received from upstream (worker 0: taken from the sampler). */
-  received: number;
-  /** Systems sent downstream (last worker: delivered). */
-  sent: number;
-  /** Systems leaving this worker per second of wall time. */
-  systemsPerSecond: number;
-  /** Atoms of the resident systems × steps, per second of wall time. */
-  atomStepsPerSecond: number;
-  /** The worker's step counter. */
-  step: number;
+/**
+ * One worker as the panel shows it: its latest report (the fields of the `worker` event, documented
+ * in src/engine/api.ts; capacities 0 until it reports), the range of its fill, and its failure.
+ */
+export interface WorkerRow extends Omit<WorkerReport, 'type'> {
   /** Fewest and most resident systems seen since the run started (the fill's range). */
   residentRange: [number, number] | null;
   /** Set when the worker failed. */
