@@ -98,6 +98,25 @@ export const EamSpec = z.strictObject({
 });
 export type EamSpec = z.infer<typeof EamSpec>;
 
+/**
+ * Message-passing GNN potential (DESIGN §6, weights: docs/gnn-weights.md): `model` names the
+ * weights (`<model>.json` + `<model>.safetensors`), given alongside the spec as EAM tables are;
+ * `elements[t]` is the model element of potential type t, or `NULL` (invisible atoms). The GPU engine
+ * takes it (src/engine/gpu/potentials.ts); it is not yet a member of {@link PotentialSpec} (UI, CLI and
+ * the CPU engine do not offer it yet).
+ */
+export const GnnSpec = z.strictObject({
+  kind: z.literal('gnn'),
+  /** Model name: the stem of its two files. */
+  model: z.string().min(1, { error: 'must name the model (stem of its .json and .safetensors)' }).max(256),
+  /** Per potential type: element of the model, or `NULL`. */
+  elements: z
+    .array(z.string().min(1, { error: 'must be an element name or NULL' }).max(16))
+    .min(1, { error: 'needs one element (or NULL) per type' })
+    .max(64),
+});
+export type GnnSpec = z.infer<typeof GnnSpec>;
+
 export const PotentialSpec = z
   .discriminatedUnion('kind', [LennardJonesSpec, MorseSpec, EamSpec])
   .superRefine((p, ctx) => {

@@ -5,7 +5,8 @@
  * chunks of steps into one command encoder; nothing here does CPU work or creates GPU objects per
  * step, and the only reads are the explicit `read*` methods.
  */
-import type { PotentialSpec, StageSpec } from '../../io/spec.ts';
+import type { GnnModel } from '../../io/gnnWeights.ts';
+import type { StageSpec } from '../../io/spec.ts';
 import type { AtomState, SystemStats } from '../api.ts';
 import type { Batch } from '../batch.ts';
 import {
@@ -34,7 +35,7 @@ import { blockCapacity, CONTROL_WORDS, frozenCountOffset, packSystems, reduction
 import { cellGrids, DEFAULT_CELLS_PER_CUTOFF, GpuNeighborList, initialCapacity } from './neighborList.ts';
 import { GpuNoseHoover } from './noseHoover.ts';
 import type { GpuPotential } from './potential.ts';
-import { createGpuPotential, potentialCutoff } from './potentials.ts';
+import { createGpuPotential, type GpuPotentialSpec, potentialCutoff } from './potentials.ts';
 import { ATOMS_PER_THREAD, type PassName } from './shaders.ts';
 import { GpuStatistics } from './statistics.ts';
 import type { CreateGpuEngine, GpuDynamics, GpuEngine, GpuEngineOptions } from './types.ts';
@@ -76,6 +77,8 @@ export interface WebGpuEngineOptions extends GpuEngineOptions {
   neighborCapacity?: number;
   /** Cells per (cutoff + skin) along x, y, z (default (4, 2, 2)); tuning only. */
   cellsPerCutoff?: readonly [number, number, number];
+  /** The model of a `gnn` potential (parseGnnWeights of its two files); required for it. */
+  gnnModel?: GnnModel;
 }
 
 /** Reduction block size: WORKGROUP_SIZE threads × ATOMS_PER_THREAD atoms. */
@@ -86,19 +89,27 @@ export interface EngineGeometry {
   /** Potential cutoff + skin, Å. */
   listCutoff: number;
   cellsPerCutoff: readonly [number, number, number];
-  potential: PotentialSpec;
+  potential: GpuPotentialSpec;
   tables?: EamTabulation | undefined;
   /** The System structs as uploaded. */
   systems: ArrayBuffer;
 }
 
 /** Throws unless every type is one the potential knows (EAM: below its number of types; −1 = NULL). */
-function checkPotentialTypes(batch: Batch, potential: PotentialSpec, tables?: EamTabulation): void {
-  if (potential.kind !== 'eam' || !tables) return;
+function checkPotentialTypes(batch: Batch, potential: GpuPotentialSpec, tables?: EamTabulation): void {
+  const nTypes =
+    potential.kind === 'gnn'
+      ? potential.elements.length
+      : potential.kind === 'eam'
+        ? tables?.nTypes
+        : undefined;
+  if (nTypes === undefined) return;
   for (let i = 0; i < batch.nAtoms; i++) {
     const t = batch.types[i]!;
-    if (t >= tables.nTypes) {
-      throw new Error(`reload: atom ${i} has type ${t}, but the EAM potential has ${tables.nTypes} types`);
+    if (t >= nTypes) {
+      throw new Error(
+        `reload: atom ${i} has type ${t}, but the ${potential.kind.toUpperCase()} potential has ${nTypes} types`,
+      );
     }
   }
 }
@@ -432,7 +443,7 @@ export class WebGpuEngine implements GpuEngine {
 export const createGpuEngine: (
   device: GPUDevice,
   batch: Batch,
-  potential: PotentialSpec,
+  potential: GpuPotentialSpec,
   options: WebGpuEngineOptions,
 ) => Promise<WebGpuEngine> = async (device, batch, potential, options) => {
   if (batch.nAtoms < 1) throw new Error('the GPU engine needs at least one atom');
@@ -440,7 +451,7 @@ export const createGpuEngine: (
   for (let i = 0; i < batch.nAtoms; i++) {
     if (!(batch.masses[i]! > 0)) throw new Error(`atom ${i}: mass ${batch.masses[i]} amu must be > 0`);
   }
-  const listCutoff = potentialCutoff(potential, options.tables) + options.skin;
+  const listCutoff = potentialCutoff(potential, options.tables, options.gnnModel) + options.skin;
   const cellsPerCutoff = options.cellsPerCutoff ?? DEFAULT_CELLS_PER_CUTOFF;
   const { grids, nCells } = cellGrids(batch, listCutoff, cellsPerCutoff);
   const blocks = reductionBlocks(batch, BLOCK_SIZE);
@@ -460,6 +471,7 @@ export const createGpuEngine: (
       { kernels, buffers: b, neighbors: neighborList.neighbors, batch },
       potential,
       options.tables,
+      options.gnnModel,
     );
   } catch (error) {
     neighborList.destroy();

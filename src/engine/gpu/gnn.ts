@@ -1,0 +1,506 @@
+/**
+ * The message-passing GNN potential (DESIGN §6, weights docs/gnn-weights.md) on the GPU: the f64
+ * reference src/engine/reference/gnn.ts in f32, pass by pass, as the kernels of kernels/gnn/ (their
+ * list and the edge-slot layout are in kernels/gnn/gnn_common.wgsl). Forces and virials come from
+ * the hand-written backward kernels (no finite differences); they land in the engine's forces and
+ * virials buffers, so statistics, stress and every dynamics work unchanged.
+ *
+ * Edges are the entries of the engine's full Verlet list (cutoff rcut + skin) within rcut, with
+ * the reference's nearest-`sel` selection implemented per row (rank by distance); the largest
+ * neighbor count and the number of truncated centers are readable with {@link GpuGnn.readStatus}.
+ *
+ * The kernels are compiled per model (widths, offsets and the type map are WGSL constants of a
+ * generated prelude), outside the engine's KernelSet. Every pass stores what its backward needs
+ * per layer (node features [L+1][N][nDim], edge features [L][slots][eDim], aggregates [L][N][nDim])
+ * and recomputes MLP pre-activations instead of storing them.
+ */
+import gnnCommonWgsl from '../../../kernels/gnn/gnn_common.wgsl?raw';
+import gnnEdgeGradientWgsl from '../../../kernels/gnn/gnn_edge_gradient.wgsl?raw';
+import gnnEdgesWgsl from '../../../kernels/gnn/gnn_edges.wgsl?raw';
+import gnnForcesWgsl from '../../../kernels/gnn/gnn_forces.wgsl?raw';
+import gnnMessageWgsl from '../../../kernels/gnn/gnn_message.wgsl?raw';
+import gnnMessageBackwardWgsl from '../../../kernels/gnn/gnn_message_backward.wgsl?raw';
+import gnnNodeBackwardWgsl from '../../../kernels/gnn/gnn_node_backward.wgsl?raw';
+import gnnNodeGatherWgsl from '../../../kernels/gnn/gnn_node_gather.wgsl?raw';
+import gnnNodeUpdateWgsl from '../../../kernels/gnn/gnn_node_update.wgsl?raw';
+import gnnNodesWgsl from '../../../kernels/gnn/gnn_nodes.wgsl?raw';
+import gnnReadoutWgsl from '../../../kernels/gnn/gnn_readout.wgsl?raw';
+import { checkElements, type GnnMlp, type GnnModel } from '../../io/gnnWeights.ts';
+import type { GnnSpec } from '../../io/spec.ts';
+import type { BatchBuffers } from './buffers.ts';
+import { type KernelSet, WORKGROUP_SIZE, workgroupsFor } from './kernels.ts';
+import type { GpuPotential, GpuPotentialContext } from './potential.ts';
+import { commonSource } from './shaders.ts';
+
+/** The GNN passes in the order they run (F1 … F5, B4 … B0; per-layer passes repeat). */
+const PASSES = {
+  edges: gnnEdgesWgsl,
+  nodes: gnnNodesWgsl,
+  message: gnnMessageWgsl,
+  nodeUpdate: gnnNodeUpdateWgsl,
+  readout: gnnReadoutWgsl,
+  nodeBackward: gnnNodeBackwardWgsl,
+  messageBackward: gnnMessageBackwardWgsl,
+  nodeGather: gnnNodeGatherWgsl,
+  edgeGradient: gnnEdgeGradientWgsl,
+  forces: gnnForcesWgsl,
+} as const;
+type GnnPass = keyof typeof PASSES;
+
+/** Bytes of a GnnEdge (gnn_common.wgsl). */
+const EDGE_BYTES = 48;
+/** Bytes of GnnParams. */
+const PARAMS_BYTES = 32;
+
+/** Offsets (in f32) of the model's tensors in the packed weights buffer. */
+export interface GnnWeightLayout {
+  typeEmbedding: number;
+  energyBias: number;
+  embed: number;
+  message: number[];
+  node: number[];
+  /** 0 for the last layer (no edge MLP). */
+  edge: number[];
+  readout: number;
+  /** f32 values in all. */
+  length: number;
+}
+
+/**
+ * Packs the model as f32: type embedding, energy bias, then each MLP (edge embedding; per layer
+ * message, node, edge; readout), each linear layer as W [out, in] row-major then b [out].
+ */
+export function packGnnWeights(model: GnnModel): {
+  data: Float32Array<ArrayBuffer>;
+  layout: GnnWeightLayout;
+} {
+  const values: number[] = [];
+  const put = (a: ArrayLike<number>) => {
+    const at = values.length;
+    for (let k = 0; k < a.length; k++) values.push(a[k]!);
+    return at;
+  };
+  const mlp = (m: GnnMlp) => {
+    const at = values.length;
+    for (const lin of m) {
+      put(lin.weight);
+      put(lin.bias);
+    }
+    return at;
+  };
+  const typeEmbedding = put(model.typeEmbedding);
+  const energyBias = put(model.energyBias);
+  const embed = mlp(model.edgeEmbedding);
+  const message: number[] = [];
+  const node: number[] = [];
+  const edge: number[] = [];
+  for (const layer of model.layers) {
+    message.push(mlp(layer.message));
+    node.push(mlp(layer.node));
+    edge.push(layer.edge ? mlp(layer.edge) : 0);
+  }
+  const readout = mlp(model.readout);
+  return {
+    data: Float32Array.from(values),
+    layout: { typeEmbedding, energyBias, embed, message, node, edge, readout, length: values.length },
+  };
+}
+
+/** The WGSL constants of a model and type map (the prelude of every GNN pass). */
+export function gnnPrelude(model: GnnModel, typeMap: Int32Array, layout: GnnWeightLayout): string {
+  const c = model.config;
+  const u = (v: number) => `${v}u`;
+  const arr = (type: string, values: string[]) => `array<${type}, ${values.length}>(${values.join(', ')})`;
+  const widths = [c.nBasis, 2 * c.nDim + c.eDim, 2 * c.nDim, c.nDim, c.eDim, ...c.hidden];
+  const tape = Math.max(
+    1,
+    c.hidden.reduce((a, b) => a + b, 0),
+  );
+  return [
+    `const N_DIM: u32 = ${u(c.nDim)};`,
+    `const E_DIM: u32 = ${u(c.eDim)};`,
+    `const N_BASIS: u32 = ${u(c.nBasis)};`,
+    `const N_LAYERS: u32 = ${u(c.nLayers)};`,
+    `const N_LINEAR: u32 = ${u(c.hidden.length + 1)};`,
+    `const HIDDEN = ${arr('u32', [...c.hidden, 0].map(u))};`,
+    `const MAX_WIDTH: u32 = ${u(Math.max(...widths))};`,
+    `const TAPE_SIZE: u32 = ${u(tape)};`,
+    `const N_POTENTIAL_TYPES: u32 = ${u(typeMap.length)};`,
+    `const TYPE_MAP = ${arr(
+      'i32',
+      Array.from(typeMap, (t) => `${t}i`),
+    )};`,
+    `const TYPE_EMBEDDING: u32 = ${u(layout.typeEmbedding)};`,
+    `const ENERGY_BIAS: u32 = ${u(layout.energyBias)};`,
+    `const EMBED_MLP: u32 = ${u(layout.embed)};`,
+    `const MSG_MLP = ${arr('u32', layout.message.map(u))};`,
+    `const NODE_MLP = ${arr('u32', layout.node.map(u))};`,
+    `const EDGE_MLP = ${arr('u32', layout.edge.map(u))};`,
+    `const READOUT_MLP: u32 = ${u(layout.readout)};`,
+    '',
+  ].join('\n');
+}
+
+/** What the neighbor cap and the list did in the last evaluation (GpuGnn.readStatus). */
+export interface GnnStatus {
+  /** Largest neighbor count within rcut of any atom. */
+  maxNeighbors: number;
+  /** Atoms with more than `sel` neighbors within rcut (their farthest were dropped, as the reference). */
+  truncatedAtoms: number;
+  /** Edges whose reverse entry was missing from the Verlet list (0 for a full list; forces are wrong otherwise). */
+  missingReverse: number;
+}
+
+/** Per-evaluation scratch buffers, sized from the slots (neighbor capacity × atoms). */
+interface Scratch {
+  slots: number;
+  edges: GPUBuffer;
+  edgeFeatures: GPUBuffer;
+  messages: GPUBuffer;
+  edgeGrad: GPUBuffer;
+  nodePartGrad: GPUBuffer;
+  pairGrad: GPUBuffer;
+}
+
+/** The GNN passes over the engine's Verlet list. */
+export class GpuGnn implements GpuPotential {
+  readonly label = 'gnn';
+  private readonly weights: GPUBuffer;
+  /** One GnnParams per layer (layer field differs). */
+  private readonly params: GPUBuffer[] = [];
+  private readonly nodeFeatures: GPUBuffer;
+  private readonly aggregates: GPUBuffer;
+  private readonly energies: GPUBuffer;
+  private readonly nodeGrad: GPUBuffer;
+  private readonly aggregateGrad: GPUBuffer;
+  private readonly status: GPUBuffer;
+  private scratch: Scratch;
+  private neighbors: GPUBuffer;
+  private groups: Partial<Record<GnnPass, GPUBindGroup[]>> = {};
+  private readonly atomGroups: number;
+  private slotGroups: [number, number] = [1, 1];
+  private readonly device: GPUDevice;
+
+  constructor(
+    kernels: KernelSet,
+    private readonly b: BatchBuffers,
+    private readonly model: GnnModel,
+    private readonly pipelines: Record<GnnPass, GPUComputePipeline>,
+    weights: Float32Array<ArrayBuffer>,
+    neighbors: GPUBuffer,
+  ) {
+    this.device = kernels.device;
+    const c = model.config;
+    const n = b.nAtoms;
+    const f = 4;
+    const make = (label: string, bytes: number) => this.buffer(`gnn ${label}`, bytes);
+    this.weights = kernels.createBufferWith('gnn weights', weights, GPUBufferUsage.STORAGE);
+    for (let l = 0; l < c.nLayers; l++) {
+      this.params.push(
+        this.device.createBuffer({
+          label: `gnn params layer ${l}`,
+          size: PARAMS_BYTES,
+          usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+        }),
+      );
+    }
+    this.nodeFeatures = make('node features', f * (c.nLayers + 1) * n * c.nDim);
+    this.aggregates = make('aggregates', f * c.nLayers * n * c.nDim);
+    this.energies = make('energies', f * n);
+    this.nodeGrad = make('node gradient', f * n * c.nDim);
+    this.aggregateGrad = make('aggregate gradient', f * n * c.nDim);
+    this.status = this.device.createBuffer({
+      label: 'gnn status',
+      size: 16,
+      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
+    });
+    this.atomGroups = workgroupsFor(n, this.device);
+    this.neighbors = neighbors;
+    this.scratch = this.createScratch(neighbors);
+    this.bind();
+  }
+
+  /** A storage buffer, refused with a clear message beyond the device's binding limit. */
+  private buffer(label: string, bytes: number): GPUBuffer {
+    const limit = this.device.limits.maxStorageBufferBindingSize;
+    if (bytes > limit) {
+      const c = this.model.config;
+      throw new Error(
+        `${label} of the GNN (nDim ${c.nDim}, eDim ${c.eDim}, ${c.nLayers} layers) for ${this.b.nAtoms} atoms ` +
+          `needs ${bytes} bytes, above this device's storage binding limit of ${limit}: use fewer atoms per batch`,
+      );
+    }
+    return this.device.createBuffer({
+      label,
+      size: Math.max(16, Math.ceil(bytes / 4) * 4),
+      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC,
+    });
+  }
+
+  private createScratch(neighbors: GPUBuffer): Scratch {
+    const c = this.model.config;
+    const n = this.b.nAtoms;
+    // Rows of the list: counts, then `capacity` entry rows (the buffer may hold more rows than used).
+    const slotsPerAtom = Math.max(1, Math.floor(neighbors.size / (4 * n)) - 1);
+    const slots = slotsPerAtom * n;
+    const created: GPUBuffer[] = [];
+    const make = (label: string, bytes: number) => {
+      try {
+        const buffer = this.buffer(`gnn ${label}`, bytes);
+        created.push(buffer);
+        return buffer;
+      } catch (error) {
+        for (const buffer of created) buffer.destroy();
+        throw error;
+      }
+    };
+    const scratch: Scratch = {
+      slots,
+      edges: make('edges', EDGE_BYTES * slots),
+      edgeFeatures: make('edge features', 4 * c.nLayers * slots * c.eDim),
+      messages: make('messages', 4 * slots * c.nDim),
+      edgeGrad: make('edge gradient', 4 * slots * (c.eDim + 1)),
+      nodePartGrad: make('node part gradient', 8 * slots * c.nDim),
+      pairGrad: make('pair gradient', 16 * slots),
+    };
+    const total = Math.ceil(slots / WORKGROUP_SIZE);
+    const limit = this.device.limits.maxComputeWorkgroupsPerDimension;
+    const y = Math.ceil(total / limit);
+    this.slotGroups = [Math.ceil(total / y), y];
+    const words = new ArrayBuffer(PARAMS_BYTES);
+    const u32 = new Uint32Array(words);
+    const f32 = new Float32Array(words);
+    for (let l = 0; l < c.nLayers; l++) {
+      u32[0] = n;
+      u32[1] = slotsPerAtom;
+      u32[2] = l;
+      u32[3] = this.slotGroups[0] * WORKGROUP_SIZE;
+      f32[4] = c.rcut;
+      f32[5] = c.rcutSmooth;
+      u32[6] = c.sel;
+      this.device.queue.writeBuffer(this.params[l]!, 0, words);
+    }
+    return scratch;
+  }
+
+  /** Bind groups of every pass (per layer where the pass reads `params.layer`). */
+  private bind(): void {
+    const b = this.b;
+    const s = this.scratch;
+    const group = (pass: GnnPass, layer: number, resources: GPUBuffer[]) =>
+      this.device.createBindGroup({
+        label: `gnn ${pass} layer ${layer}`,
+        layout: this.pipelines[pass].getBindGroupLayout(0),
+        entries: resources.map((buffer, k) => ({ binding: k, resource: { buffer } })),
+      });
+    const withoutWeights = (pass: GnnPass, layer: number, resources: GPUBuffer[]) =>
+      this.device.createBindGroup({
+        label: `gnn ${pass} layer ${layer}`,
+        layout: this.pipelines[pass].getBindGroupLayout(0),
+        entries: resources.map((buffer, k) => ({ binding: k + 1, resource: { buffer } })),
+      });
+    const w = this.weights;
+    const layers = this.params.map((_, l) => l);
+    const p0 = this.params[0]!;
+    const nb = this.neighbors;
+    this.groups = {
+      edges: [
+        group('edges', 0, [
+          w,
+          p0,
+          b.positions,
+          b.systemOf,
+          b.systems,
+          nb,
+          b.originalIndex,
+          s.edges,
+          s.edgeFeatures,
+        ]),
+      ],
+      nodes: [group('nodes', 0, [w, p0, b.positions, nb, s.edges, this.nodeFeatures, this.status])],
+      message: layers.map((l) =>
+        group('message', l, [w, this.params[l]!, s.edges, this.nodeFeatures, s.edgeFeatures, s.messages]),
+      ),
+      nodeUpdate: layers.map((l) =>
+        group('nodeUpdate', l, [
+          w,
+          this.params[l]!,
+          b.positions,
+          nb,
+          s.edges,
+          s.messages,
+          this.nodeFeatures,
+          this.aggregates,
+        ]),
+      ),
+      readout: [group('readout', 0, [w, p0, b.positions, this.nodeFeatures, this.energies, this.nodeGrad])],
+      nodeBackward: layers.map((l) =>
+        group('nodeBackward', l, [
+          w,
+          this.params[l]!,
+          b.positions,
+          this.nodeFeatures,
+          this.aggregates,
+          this.nodeGrad,
+          this.aggregateGrad,
+        ]),
+      ),
+      messageBackward: layers.map((l) =>
+        group('messageBackward', l, [
+          w,
+          this.params[l]!,
+          s.edges,
+          this.nodeFeatures,
+          s.edgeFeatures,
+          this.aggregateGrad,
+          s.edgeGrad,
+          s.nodePartGrad,
+        ]),
+      ),
+      nodeGather: [
+        withoutWeights('nodeGather', 0, [p0, b.positions, nb, s.edges, s.nodePartGrad, this.nodeGrad]),
+      ],
+      edgeGradient: [group('edgeGradient', 0, [w, p0, s.edges, s.edgeGrad, s.pairGrad])],
+      forces: [
+        withoutWeights('forces', 0, [
+          p0,
+          b.positions,
+          nb,
+          s.edges,
+          s.pairGrad,
+          this.energies,
+          b.forces,
+          b.virials,
+        ]),
+      ],
+    };
+  }
+
+  setNeighbors(neighbors: GPUBuffer): void {
+    const next = this.createScratch(neighbors);
+    this.destroyScratch();
+    this.scratch = next;
+    this.neighbors = neighbors;
+    this.bind();
+  }
+
+  encode(encoder: GPUCommandEncoder): void {
+    encoder.clearBuffer(this.status);
+    const pass = encoder.beginComputePass({ label: 'gnn' });
+    const run = (name: GnnPass, layer: number, perSlot: boolean) => {
+      pass.setPipeline(this.pipelines[name]);
+      pass.setBindGroup(0, this.groups[name]![layer]!);
+      if (perSlot) pass.dispatchWorkgroups(this.slotGroups[0], this.slotGroups[1]);
+      else pass.dispatchWorkgroups(this.atomGroups);
+    };
+    const L = this.model.config.nLayers;
+    run('edges', 0, true);
+    run('nodes', 0, false);
+    for (let l = 0; l < L; l++) {
+      run('message', l, true);
+      run('nodeUpdate', l, false);
+    }
+    run('readout', 0, false);
+    for (let l = L - 1; l >= 0; l--) {
+      run('nodeBackward', l, false);
+      run('messageBackward', l, true);
+      run('nodeGather', 0, false);
+    }
+    run('edgeGradient', 0, true);
+    run('forces', 0, false);
+    pass.end();
+  }
+
+  /** The neighbor-cap status of the last evaluation (awaits the GPU). */
+  async readStatus(): Promise<GnnStatus> {
+    const staging = this.device.createBuffer({
+      label: 'gnn status readback',
+      size: 16,
+      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+    });
+    const encoder = this.device.createCommandEncoder({ label: 'read gnn status' });
+    encoder.copyBufferToBuffer(this.status, 0, staging, 0, 16);
+    this.device.queue.submit([encoder.finish()]);
+    await staging.mapAsync(GPUMapMode.READ);
+    const words = new Uint32Array(staging.getMappedRange().slice(0));
+    staging.destroy();
+    return { maxNeighbors: words[0]!, truncatedAtoms: words[1]!, missingReverse: words[2]! };
+  }
+
+  private destroyScratch(): void {
+    const s = this.scratch;
+    for (const buffer of [s.edges, s.edgeFeatures, s.messages, s.edgeGrad, s.nodePartGrad, s.pairGrad]) {
+      buffer.destroy();
+    }
+  }
+
+  destroy(): void {
+    this.destroyScratch();
+    for (const buffer of [
+      this.weights,
+      ...this.params,
+      this.nodeFeatures,
+      this.aggregates,
+      this.energies,
+      this.nodeGrad,
+      this.aggregateGrad,
+      this.status,
+    ]) {
+      buffer.destroy();
+    }
+  }
+}
+
+/** WGSL of one GNN pass for a model (prelude, shared declarations, gnn_common.wgsl, the pass). */
+export function gnnPassSource(prelude: string, pass: GnnPass): string {
+  return [commonSource(), prelude, gnnCommonWgsl, PASSES[pass]].join('\n');
+}
+
+/**
+ * The GNN of `spec` with its `model` on the engine's batch and neighbor list (built with rcut +
+ * skin). Throws for elements the model lacks (naming them), atom types beyond `spec.elements`, and
+ * buffers beyond the device's storage binding limit.
+ */
+export async function createGpuGnn(
+  ctx: GpuPotentialContext,
+  spec: GnnSpec,
+  model: GnnModel,
+): Promise<GpuGnn> {
+  const typeMap = checkElements(model, spec.elements);
+  if (typeMap.every((t) => t < 0)) throw new Error('the GNN potential maps every type to NULL');
+  const { batch } = ctx;
+  for (let i = 0; i < batch.nAtoms; i++) {
+    const t = batch.types[i]!;
+    if (!Number.isInteger(t) || t < -1 || t >= typeMap.length) {
+      throw new Error(
+        `atom ${i} has type ${t}, but the GNN potential maps ${typeMap.length} types (0 … ${typeMap.length - 1}; −1 is NULL)`,
+      );
+    }
+  }
+  const { data, layout } = packGnnWeights(model);
+  const prelude = gnnPrelude(model, typeMap, layout);
+  const device = ctx.kernels.device;
+  const names = Object.keys(PASSES) as GnnPass[];
+  const compiled = await Promise.all(
+    names.map(async (name) => {
+      const module = device.createShaderModule({ label: `gnn ${name}`, code: gnnPassSource(prelude, name) });
+      const info = await module.getCompilationInfo();
+      const errors = info.messages.filter((m) => m.type === 'error');
+      if (errors.length > 0) {
+        throw new Error(
+          `GNN pass ${name} does not compile: ${errors.map((m) => `${m.lineNum}:${m.linePos} ${m.message}`).join('; ')}`,
+        );
+      }
+      return device.createComputePipelineAsync({
+        label: `gnn ${name}`,
+        layout: 'auto',
+        compute: { module, entryPoint: 'main', constants: { WORKGROUP_SIZE } },
+      });
+    }),
+  );
+  const pipelines = Object.fromEntries(names.map((name, k) => [name, compiled[k]!])) as Record<
+    GnnPass,
+    GPUComputePipeline
+  >;
+  return new GpuGnn(ctx.kernels, ctx.buffers, model, pipelines, data, ctx.neighbors);
+}
