@@ -273,15 +273,20 @@ export class EngineHost implements EngineWorkerApi {
     if (this.engine !== engine) this.engine?.destroy();
     this.engine = engine;
     const spec = this.spec!;
-    this.runner = new StageRunner({
+    const runner: StageRunner<GPUCommandEncoder> = new StageRunner({
       engine,
       stages: spec.stages,
       systems: this.initial!,
       ...(spec.batching ? { batching: spec.batching } : {}),
-      listener: (e) => this.listener(e),
+      // A replaced runner may still answer a view request after the next load: drop what it says,
+      // or the page would pair its frame with the new system's atoms.
+      listener: (e) => {
+        if (this.runner === runner) this.listener(e);
+      },
       hookDeps: { sinks: this.sinks! },
       ...(start ? { start } : {}),
     });
+    this.runner = runner;
   }
 
   /** The sinks of a run of `spec` on `engine` (GPU rings copy from its buffers). */

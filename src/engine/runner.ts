@@ -456,6 +456,9 @@ export class StageRunner<C> {
             this.singleStep = false;
             one = true;
           } else {
+            // The view shows exactly where the run stopped (the last chunk's frame may have been
+            // throttled), so that Step moves the readouts by one.
+            await this.sendViewFrame(true);
             this.emit({ type: 'state', state: 'paused' });
             await this.pauseGate.promise;
             if (this.stopRequest) break;
@@ -483,7 +486,7 @@ export class StageRunner<C> {
           this.advance(subs, last - first);
         }
         await this.hookedStep(index, fused, ownHooks, subs, exit);
-        await this.sendViewFrame(false);
+        await this.sendViewFrame(one);
         this.adaptChunk(last - first + 1, performance.now() - t0);
       }
       if (!this.stopRequest) await this.leaveSegment(index, subs, exit);

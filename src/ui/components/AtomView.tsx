@@ -104,6 +104,8 @@ export function AtomView() {
       onPositions: () => {},
       onFrame: (frame: Frame) => {
         if (!liveData) return;
+        // A frame without its own atoms moves the loaded ones: one of another size is stale.
+        if (!frame.atomicNumbers && frame.positions.length !== 3 * liveData.atomicNumbers.length) return;
         liveData = {
           ...liveData,
           atomicNumbers: frame.atomicNumbers ?? liveData.atomicNumbers,
