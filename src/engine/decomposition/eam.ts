@@ -4,7 +4,14 @@
  * densities ρ_i of owned atoms → F'(ρ_i) → forward exchange of F' to the ghosts → pair forces.
  * Nothing lands on ghost rows, so no reverse exchange is needed.
  */
-import { type EamSplines, rhoKnot, rKnot, splineDerivative, splineValue } from '../potentials/eamSpline.ts';
+import {
+  type EamSplines,
+  eamPairTerms,
+  rhoKnot,
+  rKnot,
+  splineDerivative,
+  splineValue,
+} from '../potentials/eamSpline.ts';
 import { emptyLocalForces, forEachFullPair, type LocalForces, tallyVirial } from './localForces.ts';
 import type { DomainRank, TypeVisibility } from './rank.ts';
 
@@ -39,6 +46,7 @@ export async function eamDomain(rank: DomainRank, sp: EamSplines): Promise<Local
   const { type, nLocal, nAll } = rank;
   const out = emptyLocalForces(nAll);
   const knot = new Float64Array(2);
+  const pair = new Float64Array(2);
   // Step 1: densities of owned atoms (pairs kept for step 3).
   const pi: number[] = [];
   const pj: number[] = [];
@@ -77,19 +85,9 @@ export async function eamDomain(rank: DomainRank, sp: EamSplines): Promise<Local
     const r = pd[4 * k + 3]!;
     const ti = type[i]!;
     const tj = type[j]!;
-    rKnot(sp, r, knot);
-    const o = knot[0]!;
-    const p = knot[1]!;
-    const rhoip = splineDerivative(sp.rhor, sp.type2rhor[ti * nT + tj]! * n7 + o, p);
-    const rhojp = splineDerivative(sp.rhor, sp.type2rhor[tj * nT + ti]! * n7 + o, p);
-    const oz = sp.type2z2r[ti * nT + tj]! * n7 + o;
-    const z2p = splineDerivative(sp.z2r, oz, p);
-    const z2 = splineValue(sp.z2r, oz, p);
-    const recip = 1.0 / r;
-    const phi = z2 * recip;
-    const phip = z2p * recip - phi * recip;
-    const psip = fp[i]! * rhojp + fp[j]! * rhoip + phip;
-    const fpair = -psip * recip;
+    eamPairTerms(sp, ti, tj, r, fp[i]!, fp[j]!, knot, pair);
+    const phi = pair[0]!;
+    const fpair = pair[1]!;
     out.forces[3 * i]! += dx * fpair;
     out.forces[3 * i + 1]! += dy * fpair;
     out.forces[3 * i + 2]! += dz * fpair;

@@ -152,3 +152,38 @@ export function splineValue(c: Float64Array, o: number, p: number): number {
 export function splineDerivative(c: Float64Array, o: number, p: number): number {
   return (c[o]! * p + c[o + 1]!) * p + c[o + 2]!;
 }
+
+/**
+ * The pair terms of an EAM force between an atom of type `ti` and one of type `tj` at distance `r`
+ * (Å), as LAMMPS's pair_eam: writes φ(r) (eV) to out[0] and F/r (eV/Å², the factor of the separation
+ * vector d = r_j − r_i in the force on i) to out[1]. `fpi`, `fpj`: F′(ρ) of the two atoms, eV;
+ * `knot`: scratch of length 2. Allocates nothing (it runs once per pair).
+ */
+export function eamPairTerms(
+  sp: EamSplines,
+  ti: number,
+  tj: number,
+  r: number,
+  fpi: number,
+  fpj: number,
+  knot: Float64Array,
+  out: Float64Array,
+): void {
+  const nT = sp.nTypes;
+  const n7 = 7 * sp.nr;
+  rKnot(sp, r, knot);
+  const o = knot[0]!;
+  const p = knot[1]!;
+  // rhoip: derivative of the density at j due to i, and so on.
+  const rhoip = splineDerivative(sp.rhor, sp.type2rhor[ti * nT + tj]! * n7 + o, p);
+  const rhojp = splineDerivative(sp.rhor, sp.type2rhor[tj * nT + ti]! * n7 + o, p);
+  const oz = sp.type2z2r[ti * nT + tj]! * n7 + o;
+  const z2p = splineDerivative(sp.z2r, oz, p);
+  const z2 = splineValue(sp.z2r, oz, p);
+  const recip = 1.0 / r;
+  const phi = z2 * recip;
+  const phip = z2p * recip - phi * recip;
+  const psip = fpi * rhojp + fpj * rhoip + phip;
+  out[0] = phi;
+  out[1] = -psip * recip;
+}

@@ -11,6 +11,7 @@
 import type { Batch } from '../batch.ts';
 import {
   type EamSplines,
+  eamPairTerms,
   eamSplines,
   rhoKnot,
   rKnot,
@@ -69,6 +70,7 @@ export function eamReference(batch: Batch, potential: EamTabulation | EamSplines
   const rho = new Float64Array(batch.nAtoms);
   const fp = new Float64Array(batch.nAtoms);
   const knot = new Float64Array(2);
+  const pair = new Float64Array(2);
   for (let s = 0; s < batch.nSystems; s++) {
     // Pass 1: the pairs (kept for pass 3) and the densities.
     const pi: number[] = [];
@@ -101,8 +103,7 @@ export function eamReference(batch: Batch, potential: EamTabulation | EamSplines
       energies[i]! += phi;
       eSystem += phi;
     }
-    // Pass 3: pair energies and forces, as LAMMPS (rhoip: density at j due to i, and so on).
-    const n7 = 7 * sp.nr;
+    // Pass 3: pair energies and forces, as LAMMPS.
     for (let k = 0; k < pi.length; k++) {
       const i = pi[k]!;
       const j = pj[k]!;
@@ -112,19 +113,9 @@ export function eamReference(batch: Batch, potential: EamTabulation | EamSplines
       const r = pd[4 * k + 3]!;
       const ti = types[i]!;
       const tj = types[j]!;
-      rKnot(sp, r, knot);
-      const o = knot[0]!;
-      const p = knot[1]!;
-      const rhoip = splineDerivative(sp.rhor, sp.type2rhor[ti * nT + tj]! * n7 + o, p);
-      const rhojp = splineDerivative(sp.rhor, sp.type2rhor[tj * nT + ti]! * n7 + o, p);
-      const oz = sp.type2z2r[ti * nT + tj]! * n7 + o;
-      const z2p = splineDerivative(sp.z2r, oz, p);
-      const z2 = splineValue(sp.z2r, oz, p);
-      const recip = 1.0 / r;
-      const phi = z2 * recip;
-      const phip = z2p * recip - phi * recip;
-      const psip = fp[i]! * rhojp + fp[j]! * rhoip + phip;
-      const fpair = -psip * recip;
+      eamPairTerms(sp, ti, tj, r, fp[i]!, fp[j]!, knot, pair);
+      const phi = pair[0]!;
+      const fpair = pair[1]!;
       forces[3 * i]! += dx * fpair;
       forces[3 * i + 1]! += dy * fpair;
       forces[3 * i + 2]! += dz * fpair;
