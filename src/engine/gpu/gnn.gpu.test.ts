@@ -11,6 +11,7 @@ import type { Batch } from '../batch.ts';
 import configurationsText from '../reference/fixtures/gnn/configurations.json?raw';
 import configText from '../reference/fixtures/gnn/random-cuag.json?raw';
 import tensorsUrl from '../reference/fixtures/gnn/random-cuag.safetensors?url';
+import { type GnnFixture, gnnFixtureBatch } from '../reference/gnn.testing.ts';
 import { gnnReference } from '../reference/gnn.ts';
 import { buildFcc, concatenateBatches, mulberry32 } from '../structures/index.ts';
 import { createGpuEngine, type WebGpuEngine } from './engine.ts';
@@ -18,20 +19,7 @@ import type { GpuGnn } from './gnn.ts';
 import { expectMatchesReference } from './potentialTesting.ts';
 import { expectClose, testDevice, withErrorScopes } from './testing.ts';
 
-interface Fixture {
-  name: string;
-  positions: number[];
-  types: number[];
-  cell: number[];
-  pbc: boolean[];
-  energy: number;
-  energies: number[];
-  forces: number[];
-  virial: number[];
-  atomVirial: number[];
-}
-
-const fixtures = (JSON.parse(configurationsText) as { configurations: Fixture[] }).configurations;
+const fixtures = (JSON.parse(configurationsText) as { configurations: GnnFixture[] }).configurations;
 const SPEC: GnnSpec = { kind: 'gnn', model: 'random-cuag', elements: ['Cu', 'Ag'] };
 const MASSES = [63.546, 107.868];
 
@@ -46,23 +34,6 @@ beforeAll(async () => {
   });
 });
 afterAll(() => device.destroy());
-
-function fixtureBatch(f: Fixture): Batch {
-  const n = f.types.length;
-  return {
-    nAtoms: n,
-    nSystems: 1,
-    atomsPtr: Int32Array.of(0, n),
-    positions: Float64Array.from(f.positions),
-    velocities: new Float64Array(3 * n),
-    masses: Float64Array.from(f.types, (t) => MASSES[t]!),
-    types: Int32Array.from(f.types),
-    atomicNumbers: new Int32Array(n),
-    cells: Float64Array.from(f.cell),
-    pbc: Uint8Array.from(f.pbc, (p) => (p ? 1 : 0)),
-    systemIds: Int32Array.of(0),
-  };
-}
 
 /** Cu/Ag fcc (a = 3.7 Å, repeat³ cells), jittered, half the atoms Ag at random; `nulls` atoms NULL. */
 function alloyCrystal(repeat: number, seed: number, nulls = 0): Batch {
@@ -118,7 +89,7 @@ const isNull = (batch: Batch) => (i: number) => batch.types[i] === -1;
 describe('GNN on the GPU vs the f64 reference and the PyTorch fixtures', () => {
   for (const [k, f] of fixtures.entries()) {
     test(`fixture ${k}: ${f.name}`, async () => {
-      const batch = fixtureBatch(f);
+      const batch = gnnFixtureBatch(f, MASSES);
       await withErrorScopes(device, async () => {
         const { engine, atoms, stats } = await evaluate(batch);
         const ref = gnnReference(batch, model);
@@ -142,7 +113,10 @@ describe('GNN on the GPU vs the f64 reference and the PyTorch fixtures', () => {
   }
 
   test('a batch of a Cu/Ag crystal with NULL atoms, the triclinic small cell and the cluster', async () => {
-    const batch = concatenateBatches([alloyCrystal(2, 7, 3), ...fixtures.slice(1).map(fixtureBatch)]);
+    const batch = concatenateBatches([
+      alloyCrystal(2, 7, 3),
+      ...fixtures.slice(1).map((f) => gnnFixtureBatch(f, MASSES)),
+    ]);
     await withErrorScopes(device, async () => {
       const { engine, atoms, stats } = await evaluate(batch);
       const ref = gnnReference(batch, model);
@@ -171,7 +145,7 @@ describe('GNN on the GPU vs the f64 reference and the PyTorch fixtures', () => {
   });
 
   test('elements the model lacks and types beyond the map are refused with clear errors', async () => {
-    const batch = fixtureBatch(fixtures[2]!);
+    const batch = gnnFixtureBatch(fixtures[2]!, MASSES);
     await expect(
       createGpuEngine(device, batch, { ...SPEC, elements: ['Cu', 'Ni'] }, { skin: 0.5, gnnModel: model }),
     ).rejects.toThrow(/no parameters for Ni; it knows Cu, Ag/);
@@ -179,9 +153,9 @@ describe('GNN on the GPU vs the f64 reference and the PyTorch fixtures', () => {
     await expect(createGpuEngine(device, batch, SPEC, { skin: 0.5, gnnModel: model })).rejects.toThrow(
       /atom 0 has type 2/,
     );
-    await expect(createGpuEngine(device, fixtureBatch(fixtures[2]!), SPEC, { skin: 0.5 })).rejects.toThrow(
-      /needs its model/,
-    );
+    await expect(
+      createGpuEngine(device, gnnFixtureBatch(fixtures[2]!, MASSES), SPEC, { skin: 0.5 }),
+    ).rejects.toThrow(/needs its model/);
   });
 
   test('200 NVE steps conserve energy', async () => {

@@ -4,6 +4,7 @@
  */
 import { expectedTensorShapes, type GnnConfig, type GnnModel, parseGnnWeights } from '../../io/gnnWeights.ts';
 import { type Tensor, writeSafetensors } from '../../io/safetensors.ts';
+import type { Batch } from '../batch.ts';
 
 /** mulberry32: a small seeded uniform generator on [0, 1). */
 export function seededRandom(seed: number): () => number {
@@ -66,4 +67,36 @@ export function randomGnnModel(config: GnnConfig = testGnnConfig(), seed = 1): G
     config: 'test.json',
     tensors: 'test.safetensors',
   });
+}
+
+/** One configuration of the PyTorch fixtures (tools/gnn/make_fixtures.py), with its f64 results. */
+export interface GnnFixture {
+  name: string;
+  positions: number[];
+  types: number[];
+  cell: number[];
+  pbc: boolean[];
+  energy: number;
+  energies: number[];
+  forces: number[];
+  virial: number[];
+  atomVirial: number[];
+}
+
+/** A fixture's atoms as a batch of one system; `masses[t]` is the mass of model type t, amu. */
+export function gnnFixtureBatch(f: GnnFixture, masses: readonly number[]): Batch {
+  const n = f.types.length;
+  return {
+    nAtoms: n,
+    nSystems: 1,
+    atomsPtr: Int32Array.of(0, n),
+    positions: Float64Array.from(f.positions),
+    velocities: new Float64Array(3 * n),
+    masses: Float64Array.from(f.types, (t) => masses[t]!),
+    types: Int32Array.from(f.types),
+    atomicNumbers: new Int32Array(n),
+    cells: Float64Array.from(f.cell),
+    pbc: Uint8Array.from(f.pbc, (p) => (p ? 1 : 0)),
+    systemIds: Int32Array.of(0),
+  };
 }

@@ -5,8 +5,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseGnnWeights } from '../../io/gnnWeights.ts';
-import type { Batch } from '../batch.ts';
+import { type GnnFixture, gnnFixtureBatch } from './gnn.testing.ts';
 import { gnnReference } from './gnn.ts';
+
+/** Cu and Ag, amu (the fixture model's elements; masses do not enter energies or forces). */
+const MASSES = [63.546, 107.868];
 
 const dir = new URL('./fixtures/gnn/', import.meta.url);
 const model = parseGnnWeights(
@@ -15,39 +18,9 @@ const model = parseGnnWeights(
   { config: 'random-cuag.json', tensors: 'random-cuag.safetensors' },
 );
 
-interface Fixture {
-  name: string;
-  positions: number[];
-  types: number[];
-  cell: number[];
-  pbc: boolean[];
-  energy: number;
-  energies: number[];
-  forces: number[];
-  virial: number[];
-  atomVirial: number[];
-}
-
 const fixtures = (
-  JSON.parse(readFileSync(new URL('configurations.json', dir), 'utf8')) as { configurations: Fixture[] }
+  JSON.parse(readFileSync(new URL('configurations.json', dir), 'utf8')) as { configurations: GnnFixture[] }
 ).configurations;
-
-function toBatch(f: Fixture): Batch {
-  const n = f.types.length;
-  return {
-    nAtoms: n,
-    nSystems: 1,
-    atomsPtr: Int32Array.of(0, n),
-    positions: Float64Array.from(f.positions),
-    velocities: new Float64Array(3 * n),
-    masses: new Float64Array(n).fill(63.546),
-    types: Int32Array.from(f.types),
-    atomicNumbers: new Int32Array(n),
-    cells: Float64Array.from(f.cell),
-    pbc: Uint8Array.from(f.pbc, (p) => (p ? 1 : 0)),
-    systemIds: Int32Array.of(0),
-  };
-}
 
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   expect(a.length).toBe(b.length);
@@ -64,7 +37,7 @@ describe('GNN f64 reference against the PyTorch fixtures', () => {
 
   for (const f of fixtures) {
     it(`matches PyTorch to 1e-10 on: ${f.name}`, () => {
-      const r = gnnReference(toBatch(f), model);
+      const r = gnnReference(gnnFixtureBatch(f, MASSES), model);
       expect(r.truncatedAtoms).toBe(0);
       expect(Math.abs(r.energy[0]! - f.energy)).toBeLessThan(1e-10 * Math.max(1, Math.abs(f.energy)));
       expect(maxAbsDiff(r.energies, f.energies)).toBeLessThan(1e-10);
