@@ -5,9 +5,9 @@ import { createGpuEngine } from '../src/engine/gpu/engine.ts';
 import { servePipelineWorker } from '../src/engine/pipeline/worker.ts';
 
 servePipelineWorker(self, {
-  async createEngine(spec, batch, tables, backend, onDeviceLost) {
+  async createEngine(spec, batch, tables, backend, onDeviceLost, gnnModel) {
     if (backend === 'cpu') {
-      return { engine: new CpuEngine(batch, spec.potential, tables), adapter: 'f64 CPU engine' };
+      return { engine: new CpuEngine(batch, spec.potential, tables, gnnModel), adapter: 'f64 CPU engine' };
     }
     const { device, adapter } = await requestGpuDevice();
     void device.lost.then((info) => {
@@ -17,6 +17,7 @@ servePipelineWorker(self, {
     const engine = await createGpuEngine(device, batch, spec.potential, {
       skin: spec.neighbor.skin,
       ...(tables ? { tables } : {}),
+      ...(gnnModel ? { gnnModel } : {}),
     });
     return { engine, adapter };
   },

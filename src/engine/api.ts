@@ -3,6 +3,7 @@
  * benchmarks). Plain data only: everything here crosses postMessage.
  */
 
+import type { GnnModel } from '../io/gnnWeights.ts';
 import type { PipelineSpecInput } from '../io/spec.ts';
 import type { TrajectoryFrame } from '../io/zarr/trajectoryFrame.ts';
 import type { Batch } from './batch.ts';
@@ -96,6 +97,8 @@ export interface Frame {
   atomicNumbers?: Int32Array;
   /** Potential types per atom (−1: NULL atom, not drawn), with `atomicNumbers`. */
   types?: Int32Array;
+  /** Domain decomposition: the rank owning each atom (atoms in global id order). */
+  owner?: Int32Array;
 }
 
 /** The slots of a view frame: per slot (engine system), in slot order. */
@@ -242,13 +245,38 @@ export type EngineEvent =
       step: number;
     }
   | {
+      /**
+       * Domain decomposition: how one rank (one worker) stands, sent about every 250 ms by each rank.
+       * Times are wall-clock per step over the last interval.
+       */
+      type: 'rank';
+      rank: number;
+      /** Its position in the rank grid (along the cell axes a, b, c). */
+      coords: [number, number, number];
+      state: 'starting' | 'running' | 'done' | 'failed';
+      /** Atoms it owns (NULL atoms included), ghost rows it holds, and its owned NULL atoms. */
+      owned: number;
+      ghosts: number;
+      nullOwned: number;
+      /** Steps its runner has run. */
+      step: number;
+      /** Wall time per step in exchanges (forward, reverse, migrate, borders, reductions), ms. */
+      exchangeMs: number;
+      /** Wall time per step in force evaluation, ms. */
+      computeMs: number;
+      stepsPerSecond: number;
+    }
+  | {
       /** Pipeline mode: systems (ids) that reached the end of the pipeline (the coordinator holds them). */
       type: 'delivered';
       systems: number[];
       step: number;
     }
   | {
-      /** Pipeline mode: a worker failed; the run stops (its `end` names the worker and stage). */
+      /**
+       * Pipeline or domain mode: a worker failed; the run stops (its `end` names the worker and its
+       * stage, or its rank and box).
+       */
       type: 'worker-failed';
       worker: number;
       stage: number;
@@ -319,14 +347,16 @@ export interface EngineWorkerApi {
   init(): Promise<{ adapter: string }>;
   /**
    * Validates the spec, builds the system (or takes `batch`, required for a `file` system), uploads
-   * it; emits `loaded`. An EAM potential needs `tables` (eamTabulation of its files). If anything
-   * fails, the previously loaded system, spec and engine stay as they were.
+   * it; emits `loaded`. An EAM potential needs `tables` (eamTabulation of its files), a GNN its
+   * `gnnModel` (parseGnnWeights of its two files). If anything fails, the previously loaded system,
+   * spec and engine stay as they were.
    */
   load(
     spec: PipelineSpecInput,
     listener: EngineListener,
     batch?: Batch,
     tables?: EamTabulation,
+    gnnModel?: GnnModel,
   ): Promise<void>;
   /** Runs the chain from where it stands until it ends; resolves with the reason. */
   run(): Promise<RunEnd>;

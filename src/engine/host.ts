@@ -2,6 +2,7 @@
  * The engine as a worker exposes it (EngineWorkerApi): owns the GPU device, the engine built from a spec,
  * the stage runner and the snapshot sink. Framework-free: the worker entry only wraps it with comlink.
  */
+import type { GnnModel } from '../io/gnnWeights.ts';
 import type { PipelineSpec, PipelineSpecInput } from '../io/spec.ts';
 import { parseSpec, stageName } from '../io/spec.ts';
 import type { ZarrStore } from '../io/zarr/store.ts';
@@ -13,6 +14,7 @@ import type { Batch } from './batch.ts';
 import { cloneBatch } from './batch.ts';
 import { requestGpuDevice } from './device.ts';
 import { createGpuEngine, type WebGpuEngine } from './gpu/engine.ts';
+import { HostDomain } from './hostDomain.ts';
 import { HostPipeline } from './hostPipeline.ts';
 import type { EamTabulation } from './potentials/eamTabulation.ts';
 import type { RunPosition } from './runner.ts';
@@ -27,25 +29,44 @@ export class EngineHost implements EngineWorkerApi {
   private spec: PipelineSpec | null = null;
   private initial: Batch | null = null;
   private tables: EamTabulation | undefined = undefined;
+  private gnnModel: GnnModel | undefined = undefined;
   private listener: EngineListener = () => {};
   private engine: WebGpuEngine | null = null;
   private runner: StageRunner<GPUCommandEncoder> | null = null;
-  /** Pipeline mode (placement `pipeline`): the workers this host coordinates, instead of `runner`. */
-  private pipeline: HostPipeline | null = null;
+  /**
+   * Pipeline mode (placement `pipeline`) or domain mode (placement `domain`): the workers this host
+   * coordinates, instead of `runner`.
+   */
+  private pipeline: HostPipeline | HostDomain | null = null;
   private sinks: SinkSet | null = null;
   private deviceLost: string | null = null;
   private running: Promise<RunEnd> | null = null;
+  /** The loads asked for, one after the other (a run waits for them: none may swap its engine). */
+  private loads: Promise<unknown> = Promise.resolve();
 
   async init(): Promise<{ adapter: string }> {
     await this.ensureDevice();
     return { adapter: this.adapterName };
   }
 
-  async load(
+  load(
     input: PipelineSpecInput,
     listener: EngineListener,
     batch?: Batch,
     tables?: EamTabulation,
+    gnnModel?: GnnModel,
+  ): Promise<void> {
+    const next = this.loads.then(() => this.loadNow(input, listener, batch, tables, gnnModel));
+    this.loads = next.catch(() => {});
+    return next;
+  }
+
+  private async loadNow(
+    input: PipelineSpecInput,
+    listener: EngineListener,
+    batch?: Batch,
+    tables?: EamTabulation,
+    gnnModel?: GnnModel,
   ): Promise<void> {
     if (this.running) throw new Error('a run is in progress: stop it before loading another spec');
     const spec = parseSpec(input);
@@ -54,12 +75,18 @@ export class EngineHost implements EngineWorkerApi {
         `the EAM potential ${spec.potential.file} needs its tables: give its file(s) with the spec`,
       );
     }
+    if (spec.potential.kind === 'gnn' && !gnnModel) {
+      throw new Error(
+        `the GNN potential ${spec.potential.model} needs its model: give its .json and .safetensors with the spec`,
+      );
+    }
     const initial = batch ? cloneBatch(batch) : buildSystem(spec.system);
-    if (spec.placement.kind === 'pipeline') return this.loadPipeline(spec, initial, tables, listener);
+    if (spec.placement.kind === 'pipeline' || spec.placement.kind === 'domain')
+      return this.loadPipeline(spec, initial, tables, listener, gnnModel);
     await this.ensureDevice();
     // Build the new engine before touching the current one, so that a refused system or
     // potential leaves the loaded one as it was.
-    const engine = await this.createEngine(spec, initial, tables);
+    const engine = await this.createEngine(spec, initial, tables, gnnModel);
     let sinks: SinkSet;
     try {
       sinks = await this.createSinks(spec, engine);
@@ -67,7 +94,7 @@ export class EngineHost implements EngineWorkerApi {
       engine.destroy();
       throw error;
     }
-    this.adopt(spec, initial, tables, listener, sinks, null);
+    this.adopt(spec, initial, tables, listener, sinks, null, gnnModel);
     this.install(engine, undefined);
     listener({
       type: 'loaded',
@@ -83,6 +110,7 @@ export class EngineHost implements EngineWorkerApi {
   }
 
   async run(): Promise<RunEnd> {
+    await this.loads;
     if (this.pipeline) return this.runPipeline(this.pipeline);
     const runner = this.runner;
     if (!runner) throw new Error('nothing loaded: call load() first');
@@ -137,26 +165,30 @@ export class EngineHost implements EngineWorkerApi {
     initial: Batch,
     tables: EamTabulation | undefined,
     listener: EngineListener,
+    gnnModel: GnnModel | undefined,
   ): Promise<void> {
     const zarrStore = await this.trajectoryStore(spec);
     const sinks = await SinkSet.create(snapshotHookSpecs(spec.stages), {
       ...(zarrStore ? { zarrStore, zarr: { pipelineSpec: spec, flushEveryFrames: 20 } } : {}),
       emit: (e) => listener(e),
     });
-    let pipeline: HostPipeline;
+    let pipeline: HostPipeline | HostDomain;
     try {
-      pipeline = await HostPipeline.start({
+      const common = {
         spec,
-        systems: initial,
         ...(tables ? { tables } : {}),
+        ...(gnnModel ? { gnnModel } : {}),
         listener,
         sinks,
-      });
+      };
+      pipeline = await (spec.placement.kind === 'domain'
+        ? HostDomain.start({ ...common, system: initial })
+        : HostPipeline.start({ ...common, systems: initial }));
     } catch (error) {
       sinks.destroy();
       throw error;
     }
-    this.adopt(spec, initial, tables, listener, sinks, pipeline);
+    this.adopt(spec, initial, tables, listener, sinks, pipeline, gnnModel);
     this.engine?.destroy();
     this.engine = null;
     this.runner = null;
@@ -170,11 +202,13 @@ export class EngineHost implements EngineWorkerApi {
     tables: EamTabulation | undefined,
     listener: EngineListener,
     sinks: SinkSet,
-    pipeline: HostPipeline | null,
+    pipeline: HostPipeline | HostDomain | null,
+    gnnModel: GnnModel | undefined,
   ): void {
     this.spec = spec;
     this.initial = initial;
     this.tables = tables;
+    this.gnnModel = gnnModel;
     this.listener = listener;
     this.sinks?.destroy();
     this.sinks = sinks;
@@ -183,7 +217,7 @@ export class EngineHost implements EngineWorkerApi {
   }
 
   /** Pipeline mode: runs the workers to the end; the trajectory is flushed before resolving. */
-  private async runPipeline(pipeline: HostPipeline): Promise<RunEnd> {
+  private async runPipeline(pipeline: HostPipeline | HostDomain): Promise<RunEnd> {
     if (this.running) return this.running;
     const running = pipeline.run().catch((err: unknown) => {
       const message = err instanceof Error ? err.message : String(err);
@@ -203,6 +237,7 @@ export class EngineHost implements EngineWorkerApi {
   }
 
   async setViewOptions(options: ViewOptions): Promise<void> {
+    if (this.pipeline instanceof HostDomain) this.pipeline.setViewOptions(options);
     await this.runner?.setViewOptions(options);
   }
 
@@ -219,6 +254,8 @@ export class EngineHost implements EngineWorkerApi {
 
   async restartFromLastSnapshot(): Promise<{ step: number; stage: number }> {
     if (!this.spec || !this.initial) throw new Error('nothing loaded: call load() first');
+    if (this.pipeline instanceof HostDomain)
+      throw new Error('a run over a grid of workers cannot restart from a snapshot: load the spec again');
     if (this.spec.batching) {
       throw new Error(
         'a run with inflight batching cannot restart from a snapshot (its systems move between slots); load the spec again',
@@ -244,7 +281,7 @@ export class EngineHost implements EngineWorkerApi {
         time: snapshot.time,
       };
     }
-    const engine = await this.createEngine(this.spec, batch, this.tables);
+    const engine = await this.createEngine(this.spec, batch, this.tables, this.gnnModel);
     this.sinks?.destroy();
     this.sinks = await this.createSinks(this.spec, engine);
     this.install(engine, start);
@@ -261,10 +298,12 @@ export class EngineHost implements EngineWorkerApi {
     spec: PipelineSpec,
     systems: Batch,
     tables: EamTabulation | undefined,
+    gnnModel: GnnModel | undefined,
   ): Promise<WebGpuEngine> {
     return createGpuEngine(this.device!, engineBatch(systems, spec.batching), spec.potential, {
       skin: spec.neighbor.skin,
       ...(tables ? { tables } : {}),
+      ...(gnnModel ? { gnnModel } : {}),
     });
   }
 

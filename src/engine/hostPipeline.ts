@@ -9,13 +9,16 @@
  * upstream of it are dropped): at the start that is the first worker, and once systems reach the
  * last segment, the last worker.
  */
+
+import type { GnnModel } from '../io/gnnWeights.ts';
 import type { PipelineSpec } from '../io/spec.ts';
-import type { EngineEvent, EngineListener, RunEnd } from './api.ts';
+import type { EngineEvent, EngineListener } from './api.ts';
 import type { Batch } from './batch.ts';
 import { browserPipelineLaunch } from './pipeline/browserLaunch.ts';
 import { PipelineCoordinator, type PipelineLaunch } from './pipeline/coordinator.ts';
 import type { EamTabulation } from './potentials/eamTabulation.ts';
 import type { SinkSet } from './sinks/sinkSet.ts';
+import { HostWorkerRun, startCoordinator } from './workers/hostWorkerRun.ts';
 
 /** Whether `spec` runs as a pipeline of workers. */
 export function isPipelinePlacement(spec: PipelineSpec): boolean {
@@ -42,6 +45,8 @@ export interface HostPipelineOptions {
   spec: PipelineSpec;
   systems: Batch;
   tables?: EamTabulation;
+  /** The model of a GNN potential. */
+  gnnModel?: GnnModel;
   listener: EngineListener;
   sinks: SinkSet;
   /** Default: nested Web Workers running workers/pipeline.worker.ts. */
@@ -49,55 +54,18 @@ export interface HostPipelineOptions {
 }
 
 /** One loaded pipeline run: started workers, ready to run. */
-export class HostPipeline {
-  private constructor(private readonly coordinator: PipelineCoordinator) {}
-
+export class HostPipeline extends HostWorkerRun<PipelineCoordinator> {
   /** Spawns the workers, wires their links and loads each one's segment; rejects with the reason. */
   static async start(options: HostPipelineOptions): Promise<HostPipeline> {
     const coordinator = new PipelineCoordinator({
       spec: options.spec,
       systems: options.systems,
       ...(options.tables ? { tables: options.tables } : {}),
+      ...(options.gnnModel ? { gnnModel: options.gnnModel } : {}),
       listener: followFurthestWorker(options.listener),
       launch: options.launch ?? browserPipelineLaunch(),
       sinks: options.sinks,
     });
-    try {
-      await coordinator.start();
-    } catch (e) {
-      coordinator.destroy();
-      throw e;
-    }
-    return new HostPipeline(coordinator);
-  }
-
-  /** Runs until every worker is done, one fails, or the run is stopped. */
-  async run(): Promise<RunEnd> {
-    return (await this.coordinator.run()).end;
-  }
-
-  pause(): void {
-    this.coordinator.pause();
-  }
-
-  resume(): void {
-    this.coordinator.resume();
-  }
-
-  stop(): void {
-    this.coordinator.stop();
-  }
-
-  step(): void {
-    this.coordinator.step();
-  }
-
-  /** Testing aid: ends worker `index` abruptly. */
-  kill(index: number): void {
-    this.coordinator.kill(index);
-  }
-
-  destroy(): void {
-    this.coordinator.destroy();
+    return new HostPipeline(await startCoordinator(coordinator));
   }
 }

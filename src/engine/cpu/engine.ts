@@ -4,6 +4,7 @@
  * Its command lists are closures recorded by the encode methods and run on submit. O(N²) pair
  * search: meant for small systems and for checking, not for speed.
  */
+import type { GnnModel } from '../../io/gnnWeights.ts';
 import type { PotentialSpec, StageSpec } from '../../io/spec.ts';
 import type { AtomState, SystemStats } from '../api.ts';
 import type { Batch } from '../batch.ts';
@@ -27,7 +28,7 @@ import {
   maxForcePerSystem,
   nvePreUpdate,
 } from '../reference/dynamics.ts';
-import { evaluateReference } from '../reference/evaluate.ts';
+import { evaluateReference, gnnModelTypes } from '../reference/evaluate.ts';
 import { type Fire2State, fire2PreUpdate, initialFire2State } from '../reference/fire2.ts';
 import type { ForceResult } from '../reference/forceResult.ts';
 import {
@@ -66,7 +67,17 @@ export class CpuEngine implements Engine<CpuCommands> {
     batch: Batch,
     private readonly potential: PotentialSpec,
     private readonly tables?: EamTabulation,
+    private readonly gnnModel?: GnnModel,
   ) {
+    if (potential.kind === 'eam' && !tables)
+      throw new Error(`the EAM potential ${potential.file} needs its tables (eamTabulation of its file)`);
+    if (potential.kind === 'gnn') {
+      if (!gnnModel)
+        throw new Error(
+          `the GNN potential ${potential.model} needs its model (parseGnnWeights of its two files)`,
+        );
+      gnnModelTypes(batch, potential.elements, gnnModel); // refuses unknown elements and types now
+    }
     this.batch = cloneBatch(batch);
     this.masses = batch.masses.slice();
     this.nAtoms = batch.nAtoms;
@@ -86,7 +97,7 @@ export class CpuEngine implements Engine<CpuCommands> {
   encodeCompute(commands: CpuCommands): void {
     commands.ops.push(() => {
       if (this.wrapPending) this.wrapPositions();
-      const forces = evaluateReference(this.batch, this.potential, this.tables);
+      const forces = evaluateReference(this.batch, this.potential, this.tables, this.gnnModel);
       if (this.frozen || this.maxForce)
         constrainForces(this.batch, forces.forces, this.frozen, this.maxForce);
       this.forces = forces;

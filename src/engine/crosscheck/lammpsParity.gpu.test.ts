@@ -35,6 +35,7 @@ beforeAll(async () => {
 afterAll(() => device.destroy());
 
 function lammpsPotential(p: PotentialSpec): LammpsPotential {
+  if (p.kind === 'gnn') throw new Error('LAMMPS has no pair style for the GNN potential');
   if (p.kind !== 'eam') return p;
   return {
     kind: 'eam',

@@ -5,12 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseEamPotential } from '../../io/lammpsPotential.ts';
-import type { Batch } from '../batch.ts';
 import { eamSplines } from '../potentials/eamSpline.ts';
 import { eamTabulation } from '../potentials/eamTabulation.ts';
 import { eamReference } from '../reference/eam.ts';
-import { mulberry32 } from '../structures/random.ts';
-import { gather, ownedResult, parityError, runOnGrid } from './domain.testing.ts';
+import { gather, jitteredFcc, ownedResult, parityError, runOnGrid } from './domain.testing.ts';
 import { eamDomain, eamVisibility } from './eam.ts';
 
 const DIR = '/usr/share/lammps/potentials';
@@ -26,44 +24,6 @@ const cu = eamSplines(
     'Cu',
   ]),
 );
-
-/** fcc a = 3.6 Å, k×k×k cells, positions jittered by ±0.15 Å, types drawn from `types`. */
-function fcc(
-  k: number,
-  types: number[],
-  cell?: number[],
-  pbc: [boolean, boolean, boolean] = [true, true, true],
-): Batch {
-  const a = 3.6;
-  const rnd = mulberry32(11);
-  const basis = [
-    [0, 0, 0],
-    [0.5, 0.5, 0],
-    [0.5, 0, 0.5],
-    [0, 0.5, 0.5],
-  ];
-  const pos: number[] = [];
-  for (let x = 0; x < k; x++)
-    for (let y = 0; y < k; y++)
-      for (let z = 0; z < k; z++)
-        for (const b of basis)
-          pos.push(...[x + b[0]!, y + b[1]!, z + b[2]!].map((u) => u * a + 0.3 * (rnd() - 0.5)));
-  const n = pos.length / 3;
-  const c = cell ?? [k * a, 0, 0, 0, k * a, 0, 0, 0, k * a];
-  return {
-    nAtoms: n,
-    nSystems: 1,
-    atomsPtr: Int32Array.of(0, n),
-    positions: Float64Array.from(pos),
-    velocities: new Float64Array(3 * n),
-    masses: new Float64Array(n).fill(63.5),
-    types: Int32Array.from({ length: n }, () => types[Math.floor(rnd() * types.length)]!),
-    atomicNumbers: new Int32Array(n),
-    cells: Float64Array.from(c),
-    pbc: Uint8Array.from(pbc, (p) => (p ? 1 : 0)),
-    systemIds: Int32Array.of(0),
-  };
-}
 
 const CASES = [
   {
@@ -97,7 +57,7 @@ const CASES = [
 
 describe('decomposition: EAM parity with the single-rank f64 reference', () => {
   it.each(CASES)('$name', async (c) => {
-    const batch = fcc(
+    const batch = jitteredFcc(
       4,
       [...c.types],
       'cell' in c ? [...c.cell] : undefined,
@@ -116,7 +76,7 @@ describe('decomposition: EAM parity with the single-rank f64 reference', () => {
   });
 
   it('without the forward exchange of F′ the forces are wrong (the exchange is what makes parity)', async () => {
-    const batch = fcc(4, [0, 1]);
+    const batch = jitteredFcc(4, [0, 1]);
     const want = eamReference(batch, cuNi);
     const parts = await runOnGrid(
       batch,

@@ -15,6 +15,13 @@ interface Waiter {
   reject: (e: Error) => void;
 }
 
+/** Runs `f` at the next macrotask: `setImmediate` in Node, `setTimeout(0)` in browsers (GPU tests). */
+function nextMacrotask(f: () => void): void {
+  const g = globalThis as { setImmediate?: (callback: () => void) => unknown };
+  if (typeof g.setImmediate === 'function') g.setImmediate(f);
+  else setTimeout(f, 0);
+}
+
 /** Error raised when ranks wait for messages that will never come. */
 export class DeadlockError extends Error {
   override name = 'DeadlockError';
@@ -117,10 +124,12 @@ export class InProcessWorld {
   private scheduleCheck(): void {
     if (this.checkScheduled) return;
     this.checkScheduled = true;
-    setImmediate(() => {
+    nextMacrotask(() => {
       this.checkScheduled = false;
       const stuck = this.waiters.filter((w): w is Waiter => w !== undefined);
-      if (stuck.length === 0) return;
+      // A rank neither waiting nor finished awaits something else (a GPU readback): no deadlock yet.
+      const busy = this.waiters.some((w, r) => w === undefined && !this.finished[r]);
+      if (stuck.length === 0 || busy) return;
       const lines = stuck.map((w) => {
         const other = this.waiters[w.from];
         const state = this.finished[w.from]

@@ -6,6 +6,7 @@
  */
 import { type LennardJonesParams, lennardJonesPairEnergy } from '../reference/lennardJones.ts';
 import { emptyLocalForces, forEachFullPair, type LocalForces, tallyVirial } from './localForces.ts';
+import { checkGhostCutoff, pairForcesFull } from './pairStyle.ts';
 import type { DomainRank } from './rank.ts';
 
 /** Pair energy (eV) and −V'(r)/r (eV/Å²) at r², as [energy, fOverR]. */
@@ -16,11 +17,7 @@ function ljPair(p: LennardJonesParams, r2: number, eShift: number): [number, num
 }
 
 function checkCutoff(rank: DomainRank, p: LennardJonesParams): void {
-  if (p.cutoff > rank.plan.ghostCutoff) {
-    throw new Error(
-      `LJ cutoff ${p.cutoff} Å exceeds the ghost cutoff ${rank.plan.ghostCutoff} Å of the decomposition`,
-    );
-  }
+  checkGhostCutoff(rank, p.cutoff, 'LJ');
 }
 
 /**
@@ -31,27 +28,7 @@ function checkCutoff(rank: DomainRank, p: LennardJonesParams): void {
 export function lennardJonesFull(rank: DomainRank, p: LennardJonesParams): LocalForces {
   checkCutoff(rank, p);
   const eShift = p.shift ? lennardJonesPairEnergy(p.cutoff, p.epsilon, p.sigma) : 0;
-  const out = emptyLocalForces(rank.nAll);
-  const rows = [0];
-  forEachFullPair(
-    rank.x,
-    rank.type,
-    rank.nLocal,
-    rank.nAll,
-    p.cutoff,
-    rank.visible,
-    (i, _j, dx, dy, dz, r2) => {
-      const [e, fOverR] = ljPair(p, r2, eShift);
-      out.energy += 0.5 * e;
-      out.energies[i]! += 0.5 * e;
-      out.forces[3 * i]! += fOverR * dx;
-      out.forces[3 * i + 1]! += fOverR * dy;
-      out.forces[3 * i + 2]! += fOverR * dz;
-      rows[0] = i;
-      tallyVirial(out, rows, dx, dy, dz, fOverR, 0.5, 0.5);
-    },
-  );
-  return out;
+  return pairForcesFull(rank, p.cutoff, (r2) => ljPair(p, r2, eShift));
 }
 
 /** True if (i, j') is the copy of a pair this rank computes: smaller id first, or a positive image. */

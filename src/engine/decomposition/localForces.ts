@@ -29,6 +29,21 @@ export function emptyLocalForces(nAll: number): LocalForces {
   };
 }
 
+/** Adds row `i`'s per-atom virial (xx, yy, zz, xy, xz, yz; eV) to the rank's 3×3 virial. */
+export function addAtomVirial(out: LocalForces, i: number): void {
+  const v = out.atomVirial;
+  const w = out.virial;
+  w[0]! += v[6 * i]!;
+  w[4]! += v[6 * i + 1]!;
+  w[8]! += v[6 * i + 2]!;
+  w[1]! += v[6 * i + 3]!;
+  w[3]! += v[6 * i + 3]!;
+  w[2]! += v[6 * i + 4]!;
+  w[6]! += v[6 * i + 4]!;
+  w[5]! += v[6 * i + 5]!;
+  w[7]! += v[6 * i + 5]!;
+}
+
 /**
  * Tallies d ⊗ (fOverR·d) (d = r_i − r_j, eV) with weight `wGlobal` into the rank's virial and
  * `wAtom` into each listed row's per-atom virial.

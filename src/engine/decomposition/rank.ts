@@ -60,6 +60,16 @@ export class DomainRank {
   ghostShift = new Int32Array(0);
   /** Per-swap lists, valid since the last {@link DomainRank.reneighbor}. */
   lists: SwapLists[] = [];
+  /**
+   * Re-neighbourings since creation: rows, ids and ghosts change only when it changes (force fields
+   * that keep per-row state, such as a GPU engine, reload then and upload positions otherwise).
+   */
+  generation = 0;
+  /**
+   * Wall time spent in forward and reverse exchanges so far, ms (packing, messages, unpacking): lets
+   * callers tell a force field's own exchanges (EAM's F′, a GNN's node features) from its arithmetic.
+   */
+  exchangeMs = 0;
   /** Exchanges done since creation (the tag suffix of every message: the same on every rank). */
   private sequence = 0;
 
@@ -153,6 +163,7 @@ export class DomainRank {
    * owners, then builds the send lists and receives the ghosts (collective).
    */
   async reneighbor(): Promise<void> {
+    this.generation++;
     this.nGhost = 0;
     this.x = this.x.slice(0, 3 * this.nLocal);
     this.id = this.id.slice(0, this.nLocal);
@@ -177,6 +188,15 @@ export class DomainRank {
    * `translate`, width must be 3 and positions get each swap's Cartesian shift.
    */
   async forward(data: Float64Array, width: number, translate = false): Promise<void> {
+    const t0 = performance.now();
+    try {
+      await this.forwardUntimed(data, width, translate);
+    } finally {
+      this.exchangeMs += performance.now() - t0;
+    }
+  }
+
+  private async forwardUntimed(data: Float64Array, width: number, translate: boolean): Promise<void> {
     if (data.length < width * this.nAll) {
       throw new Error(`forward: ${data.length} values for ${this.nAll} rows of width ${width}`);
     }
@@ -207,6 +227,15 @@ export class DomainRank {
    * further, which goes on back in an earlier swap). Ghost rows are zero afterwards.
    */
   async reverse(data: Float64Array, width: number): Promise<void> {
+    const t0 = performance.now();
+    try {
+      await this.reverseUntimed(data, width);
+    } finally {
+      this.exchangeMs += performance.now() - t0;
+    }
+  }
+
+  private async reverseUntimed(data: Float64Array, width: number): Promise<void> {
     if (data.length < width * this.nAll) {
       throw new Error(`reverse: ${data.length} values for ${this.nAll} rows of width ${width}`);
     }

@@ -145,7 +145,12 @@ export class GpuEam implements GpuPotential {
   ) {
     this.tables = kernels.createBufferWith('eam tables', packEamTables(s), GPUBufferUsage.STORAGE);
     this.params = kernels.createBufferWith('eam params', packEamParams(s, b.nAtoms), GPUBufferUsage.UNIFORM);
-    this.embedding = kernels.createBuffer('eam embedding', 8 * b.nAtoms, GPUBufferUsage.STORAGE);
+    // COPY_SRC/COPY_DST: a domain rank reads F' back and writes its ghosts' F' (gpuForces.ts).
+    this.embedding = kernels.createBuffer(
+      'eam embedding',
+      8 * b.nAtoms,
+      GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
+    );
     this.groups = workgroupsFor(b.nAtoms, kernels.device);
     [this.densityGroup, this.forceGroup] = this.createBindGroups(neighbors);
   }
@@ -184,13 +189,44 @@ export class GpuEam implements GpuPotential {
   encode(encoder: GPUCommandEncoder): void {
     // One pass, two dispatches: WebGPU orders the storage writes of the first before the second.
     const pass = encoder.beginComputePass({ label: 'eam' });
+    this.dispatchDensity(pass);
+    this.dispatchForce(pass);
+    pass.end();
+  }
+
+  /**
+   * Encodes the density pass alone: ρ_i, F(ρ_i) and F'(ρ_i) of every row into {@link GpuEam.embedding}.
+   * With {@link GpuEam.encodeForce} it splits `encode` so that a caller can replace F' of some rows in
+   * between (a domain rank's ghosts get their owners' F', decomposition/gpuForces.ts).
+   */
+  encodeDensity(encoder: GPUCommandEncoder): void {
+    const pass = encoder.beginComputePass({ label: 'eam density' });
+    this.dispatchDensity(pass);
+    pass.end();
+  }
+
+  /** Encodes the force pass alone, with F' as {@link GpuEam.embedding} holds it now. */
+  encodeForce(encoder: GPUCommandEncoder): void {
+    const pass = encoder.beginComputePass({ label: 'eam force' });
+    this.dispatchForce(pass);
+    pass.end();
+  }
+
+  /** vec2f per storage row: (F'(ρ_i) eV, F(ρ_i) eV), written by the density pass. */
+  get embeddingBuffer(): GPUBuffer {
+    return this.embedding;
+  }
+
+  private dispatchDensity(pass: GPUComputePassEncoder): void {
     pass.setPipeline(this.kernels.pipeline('eamDensity'));
     pass.setBindGroup(0, this.densityGroup);
     pass.dispatchWorkgroups(this.groups);
+  }
+
+  private dispatchForce(pass: GPUComputePassEncoder): void {
     pass.setPipeline(this.kernels.pipeline('eamForce'));
     pass.setBindGroup(0, this.forceGroup);
     pass.dispatchWorkgroups(this.groups);
-    pass.end();
   }
 
   destroy(): void {

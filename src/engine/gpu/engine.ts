@@ -79,6 +79,27 @@ export interface WebGpuEngineOptions extends GpuEngineOptions {
   cellsPerCutoff?: readonly [number, number, number];
   /** The model of a `gnn` potential (parseGnnWeights of its two files); required for it. */
   gnnModel?: GnnModel;
+  /**
+   * Compiled passes to share with other engines on the same device (see {@link sharedKernels});
+   * the engine compiles what it lacks into it and does not destroy it. Default: its own set.
+   */
+  kernels?: KernelSet;
+}
+
+const sharedKernelSets = new WeakMap<GPUDevice, Promise<KernelSet>>();
+
+/**
+ * One {@link KernelSet} per device, compiled once with every pass of the engine, for engines that
+ * come and go on one device (a domain rank's engine grows by recreation; GPU tests run many ranks
+ * in one page). It lives as long as the device.
+ */
+export function sharedKernels(device: GPUDevice): Promise<KernelSet> {
+  let set = sharedKernelSets.get(device);
+  if (!set) {
+    set = KernelSet.create(device, ALL_PASSES);
+    sharedKernelSets.set(device, set);
+  }
+  return set;
 }
 
 /** Reduction block size: WORKGROUP_SIZE threads × ATOMS_PER_THREAD atoms. */
@@ -124,6 +145,14 @@ export class WebGpuEngine implements GpuEngine {
   private readonly masses: Float64Array;
   private readonly atomsPtr: Int32Array;
   private readonly constraints: GpuConstraints;
+  /**
+   * Original index of the atom in each storage row, when known on the CPU without a readback (after
+   * `reload`, `writeAtoms` or {@link WebGpuEngine.readRows}); null after an `encodeCompute`, whose
+   * list rebuild may re-sort the rows.
+   */
+  private rowOrder: Uint32Array | null = null;
+  /** Reused staging buffer of {@link WebGpuEngine.readRows}. */
+  private staging: GPUBuffer | null = null;
 
   constructor(
     readonly device: GPUDevice,
@@ -134,6 +163,8 @@ export class WebGpuEngine implements GpuEngine {
     private readonly statistics: GpuStatistics,
     batch: Batch,
     private readonly geometry: EngineGeometry,
+    /** False when the kernels are shared with other engines (then `destroy` keeps them). */
+    private readonly ownsKernels = true,
   ) {
     this.nAtoms = batch.nAtoms;
     this.nSystems = batch.nSystems;
@@ -207,6 +238,7 @@ export class WebGpuEngine implements GpuEngine {
     this.device.queue.submit([encoder.finish()]);
     this.statistics.setCells(batch.cells);
     this.neighborList.setCells(nCells);
+    this.rowOrder = uploadOrder(batch);
   }
 
   requestRebuild(): void {
@@ -247,6 +279,7 @@ export class WebGpuEngine implements GpuEngine {
   }
 
   encodeCompute(encoder: GPUCommandEncoder): void {
+    this.rowOrder = null;
     const pass = encoder.beginComputePass({ label: 'neighbor list' });
     this.neighborList.encode(pass);
     pass.end();
@@ -340,6 +373,94 @@ export class WebGpuEngine implements GpuEngine {
     );
     queue.writeBuffer(this.b.originalIndex, 0, order);
     this.neighborList.requestRebuild();
+    this.rowOrder = order;
+  }
+
+  /**
+   * Takes new positions (Å, 3 per atom, original order) and keeps everything else: the rows stay in
+   * their current cell order and no list rebuild is requested — the displacement check of the next
+   * compute decides (rebuild when a non-NULL atom moved more than skin/2 since the last build), as
+   * within a run. The storage order must be known: call it after `reload`, `writeAtoms` or
+   * {@link WebGpuEngine.readRows}, not between an `encodeCompute` and the readback that follows.
+   * NULL atoms keep their rows (the system's last ones) whatever their positions.
+   */
+  writePositions(positions: ArrayLike<number>): void {
+    if (positions.length !== 3 * this.nAtoms) {
+      throw new Error(`writePositions: expected 3 × ${this.nAtoms} values, got ${positions.length}`);
+    }
+    if (!this.rowOrder) {
+      throw new Error(
+        'writePositions: the storage order is unknown after a compute; read the rows (readRows) first',
+      );
+    }
+    const packed = permuteRows(packPositions(positions, this.types), this.rowOrder);
+    this.device.queue.writeBuffer(this.b.positions, 0, packed);
+  }
+
+  /**
+   * Encodes only the neighbor-list pass (displacement check and, when due, the rebuild), for callers
+   * that run a potential's passes one by one with CPU work between them (decomposition/gpuForces.ts:
+   * EAM's exchange of F'(ρ) between its density and force passes).
+   */
+  encodeNeighbors(encoder: GPUCommandEncoder): void {
+    const pass = encoder.beginComputePass({ label: 'neighbor list' });
+    this.neighborList.encode(pass);
+    pass.end();
+    this.rowOrder = null;
+  }
+
+  /** The engine's potential (its passes can be encoded separately, e.g. {@link GpuEam}). */
+  get gpuPotential(): GpuPotential {
+    return this.potential;
+  }
+
+  /**
+   * Appends copies of `sources` (whole GPU buffers or their first `bytes`, in storage order) to
+   * `encoder`, with the original-index map and the control words, submits it and reads everything
+   * back in ONE mapAsync. Returns null when the neighbor list overflowed during the encoded work: the
+   * capacity has grown and a rebuild is requested; encode the work again. Otherwise returns a copy
+   * of each source and `order` (original index of each storage row), which also becomes the order
+   * {@link WebGpuEngine.writePositions} uses.
+   */
+  async readRows(
+    encoder: GPUCommandEncoder,
+    sources: readonly { buffer: GPUBuffer; bytes: number }[],
+  ): Promise<{ order: Uint32Array; data: ArrayBuffer[] } | null> {
+    const n = this.nAtoms;
+    const offsets: number[] = [];
+    let size = 0;
+    for (const s of sources) {
+      offsets.push(size);
+      size += Math.ceil(s.bytes / 16) * 16;
+    }
+    const controlAt = size;
+    const orderAt = controlAt + 4 * CONTROL_WORDS;
+    size = orderAt + Math.ceil((4 * n) / 16) * 16;
+    if (!this.staging || this.staging.size !== size) {
+      this.staging?.destroy();
+      this.staging = this.device.createBuffer({
+        label: 'rows readback',
+        size,
+        usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+      });
+    }
+    const staging = this.staging;
+    sources.forEach((s, k) => {
+      encoder.copyBufferToBuffer(s.buffer, 0, staging, offsets[k]!, s.bytes);
+    });
+    encoder.copyBufferToBuffer(this.b.control, 0, staging, controlAt, 4 * CONTROL_WORDS);
+    encoder.copyBufferToBuffer(this.b.originalIndex, 0, staging, orderAt, 4 * n);
+    this.device.queue.submit([encoder.finish()]);
+    await staging.mapAsync(GPUMapMode.READ);
+    const all = staging.getMappedRange().slice(0);
+    staging.unmap();
+    if (this.recoverFromOverflow(new Uint32Array(all, controlAt, CONTROL_WORDS))) {
+      this.rowOrder = null;
+      return null;
+    }
+    const order = new Uint32Array(all, orderAt, n).slice();
+    this.rowOrder = order;
+    return { order, data: sources.map((s, k) => all.slice(offsets[k]!, offsets[k]! + s.bytes)) };
   }
 
   writeStatus(status: Int32Array): void {
@@ -425,12 +546,13 @@ export class WebGpuEngine implements GpuEngine {
   }
 
   destroy(): void {
+    this.staging?.destroy();
     this.constraints.destroy();
     this.neighborList.destroy();
     this.potential.destroy();
     this.statistics.destroy();
     destroyBatchBuffers(this.b);
-    this.kernels.destroy();
+    if (this.ownsKernels) this.kernels.destroy();
   }
 }
 
@@ -455,7 +577,8 @@ export const createGpuEngine: (
   const cellsPerCutoff = options.cellsPerCutoff ?? DEFAULT_CELLS_PER_CUTOFF;
   const { grids, nCells } = cellGrids(batch, listCutoff, cellsPerCutoff);
   const blocks = reductionBlocks(batch, BLOCK_SIZE);
-  const kernels = await KernelSet.create(device, ALL_PASSES);
+  const kernels = options.kernels ?? (await KernelSet.create(device, ALL_PASSES));
+  if (options.kernels) await kernels.ensure(ALL_PASSES);
   const b = createBatchBuffers(
     kernels,
     batch,
@@ -476,7 +599,7 @@ export const createGpuEngine: (
   } catch (error) {
     neighborList.destroy();
     destroyBatchBuffers(b);
-    kernels.destroy();
+    if (!options.kernels) kernels.destroy();
     throw error;
   }
   const statistics = new GpuStatistics(kernels, b, batch.cells);
@@ -487,7 +610,17 @@ export const createGpuEngine: (
     tables: options.tables,
     systems: packSystems(batch, grids, blocks),
   };
-  return new WebGpuEngine(device, kernels, b, neighborList, gpuPotential, statistics, batch, geometry);
+  return new WebGpuEngine(
+    device,
+    kernels,
+    b,
+    neighborList,
+    gpuPotential,
+    statistics,
+    batch,
+    geometry,
+    options.kernels === undefined,
+  );
 };
 
 /** Type check: the factory implements the shared contract. */

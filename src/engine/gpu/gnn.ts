@@ -24,7 +24,9 @@ import gnnNodeBackwardWgsl from '../../../kernels/gnn/gnn_node_backward.wgsl?raw
 import gnnNodeGatherWgsl from '../../../kernels/gnn/gnn_node_gather.wgsl?raw';
 import gnnNodeUpdateWgsl from '../../../kernels/gnn/gnn_node_update.wgsl?raw';
 import gnnNodesWgsl from '../../../kernels/gnn/gnn_nodes.wgsl?raw';
+import gnnRankSeamWgsl from '../../../kernels/gnn/gnn_rank_seam.wgsl?raw';
 import gnnReadoutWgsl from '../../../kernels/gnn/gnn_readout.wgsl?raw';
+import gnnTileWgsl from '../../../kernels/gnn/gnn_tile.wgsl?raw';
 import { checkElements, type GnnMlp, type GnnModel } from '../../io/gnnWeights.ts';
 import type { GnnSpec } from '../../io/spec.ts';
 import type { BatchBuffers } from './buffers.ts';
@@ -46,6 +48,34 @@ const PASSES = {
   forces: gnnForcesWgsl,
 } as const;
 type GnnPass = keyof typeof PASSES;
+
+/** Passes that run one workgroup per tile of edge slots (kernels/gnn/gnn_tile.wgsl). */
+const TILE_PASSES: ReadonlySet<GnnPass> = new Set<GnnPass>(['message', 'messageBackward']);
+
+/**
+ * Edge slots per workgroup of the tiled passes: the largest of 16, 8, 4, 2, 1 whose workgroup
+ * arrays (gnn_tile.wgsl: four rows of MAX_WIDTH and a tape of TAPE_SIZE per slot) fit the device.
+ */
+export function gnnTileSize(model: GnnModel, maxWorkgroupStorage: number): number {
+  const c = model.config;
+  const maxWidth = Math.max(c.nBasis, 2 * c.nDim + c.eDim, 2 * c.nDim, c.nDim, c.eDim, ...c.hidden);
+  const tape = Math.max(
+    1,
+    c.hidden.reduce((a, b) => a + b, 0),
+  );
+  for (const tile of [16, 8, 4, 2]) {
+    if (4 * (tile * (4 * maxWidth + tape + 6) + 1) <= maxWorkgroupStorage) return tile;
+  }
+  return 1;
+}
+
+/** A stage of a GNN evaluation ({@link GpuGnn.encodeStage}). */
+export type GnnStage =
+  | { stage: 'start' }
+  | { stage: 'layer'; layer: number }
+  | { stage: 'readout' }
+  | { stage: 'backward'; layer: number }
+  | { stage: 'forces' };
 
 /** Bytes of a GnnEdge (gnn_common.wgsl). */
 const EDGE_BYTES = 48;
@@ -179,6 +209,8 @@ export class GpuGnn implements GpuPotential {
   private groups: Partial<Record<GnnPass, GPUBindGroup[]>> = {};
   private readonly atomGroups: number;
   private slotGroups: [number, number] = [1, 1];
+  /** Workgroups of the tiled passes (one per `tile` slots), 2-D. */
+  private tileGroups: [number, number] = [1, 1];
   private readonly device: GPUDevice;
 
   constructor(
@@ -188,6 +220,8 @@ export class GpuGnn implements GpuPotential {
     private readonly pipelines: Record<GnnPass, GPUComputePipeline>,
     weights: Float32Array<ArrayBuffer>,
     neighbors: GPUBuffer,
+    /** Edge slots per workgroup of the tiled passes ({@link gnnTileSize}; compiled into them). */
+    private readonly tile = 1,
   ) {
     this.device = kernels.device;
     const c = model.config;
@@ -233,7 +267,8 @@ export class GpuGnn implements GpuPotential {
     return this.device.createBuffer({
       label,
       size: Math.max(16, Math.ceil(bytes / 4) * 4),
-      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC,
+      // COPY_DST: a rank of a decomposition uploads the ghosts' node features between layers.
+      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
     });
   }
 
@@ -267,6 +302,9 @@ export class GpuGnn implements GpuPotential {
     const limit = this.device.limits.maxComputeWorkgroupsPerDimension;
     const y = Math.ceil(total / limit);
     this.slotGroups = [Math.ceil(total / y), y];
+    const tiles = Math.ceil(slots / this.tile);
+    const tileY = Math.ceil(tiles / limit);
+    this.tileGroups = [Math.ceil(tiles / tileY), tileY];
     const words = new ArrayBuffer(PARAMS_BYTES);
     const u32 = new Uint32Array(words);
     const f32 = new Float32Array(words);
@@ -387,28 +425,70 @@ export class GpuGnn implements GpuPotential {
   encode(encoder: GPUCommandEncoder): void {
     encoder.clearBuffer(this.status);
     const pass = encoder.beginComputePass({ label: 'gnn' });
+    this.record(pass, { stage: 'start' });
+    const L = this.model.config.nLayers;
+    for (let l = 0; l < L; l++) this.record(pass, { stage: 'layer', layer: l });
+    this.record(pass, { stage: 'readout' });
+    for (let l = L - 1; l >= 0; l--) this.record(pass, { stage: 'backward', layer: l });
+    this.record(pass, { stage: 'forces' });
+    pass.end();
+  }
+
+  /**
+   * Encodes one stage of an evaluation in its own compute pass, for callers that work between
+   * stages (a rank of a decomposition exchanges node features before every layer and their
+   * gradients after every backward layer: decomposition/gnnGpu.ts). In order: `start` (edges F1,
+   * n⁰ F2), `layer` l = 0 … L−1 (F3, F4), `readout` (F5, B5), `backward` l = L−1 … 0 (B4, B3 and
+   * the gather of n̄), `forces` (B1, B0). {@link GpuGnn.encode} is all of them in one pass.
+   */
+  encodeStage(encoder: GPUCommandEncoder, stage: GnnStage): void {
+    if (stage.stage === 'start') encoder.clearBuffer(this.status);
+    const pass = encoder.beginComputePass({ label: `gnn ${stage.stage}` });
+    this.record(pass, stage);
+    pass.end();
+  }
+
+  /** Records the dispatches of one stage into an open pass (the status clear is the caller's). */
+  private record(pass: GPUComputePassEncoder, stage: GnnStage): void {
     const run = (name: GnnPass, layer: number, perSlot: boolean) => {
       pass.setPipeline(this.pipelines[name]);
       pass.setBindGroup(0, this.groups[name]![layer]!);
-      if (perSlot) pass.dispatchWorkgroups(this.slotGroups[0], this.slotGroups[1]);
+      if (TILE_PASSES.has(name)) pass.dispatchWorkgroups(this.tileGroups[0], this.tileGroups[1]);
+      else if (perSlot) pass.dispatchWorkgroups(this.slotGroups[0], this.slotGroups[1]);
       else pass.dispatchWorkgroups(this.atomGroups);
     };
-    const L = this.model.config.nLayers;
-    run('edges', 0, true);
-    run('nodes', 0, false);
-    for (let l = 0; l < L; l++) {
-      run('message', l, true);
-      run('nodeUpdate', l, false);
+    switch (stage.stage) {
+      case 'start':
+        run('edges', 0, true);
+        run('nodes', 0, false);
+        return;
+      case 'layer':
+        run('message', stage.layer, true);
+        run('nodeUpdate', stage.layer, false);
+        return;
+      case 'readout':
+        run('readout', 0, false);
+        return;
+      case 'backward':
+        run('nodeBackward', stage.layer, false);
+        run('messageBackward', stage.layer, true);
+        run('nodeGather', 0, false);
+        return;
+      case 'forces':
+        run('edgeGradient', 0, true);
+        run('forces', 0, false);
+        return;
     }
-    run('readout', 0, false);
-    for (let l = L - 1; l >= 0; l--) {
-      run('nodeBackward', l, false);
-      run('messageBackward', l, true);
-      run('nodeGather', 0, false);
-    }
-    run('edgeGradient', 0, true);
-    run('forces', 0, false);
-    pass.end();
+  }
+
+  /** Node features n^l, [L+1][N][nDim] f32 in storage-row order (layer l at byte 4·l·N·nDim). */
+  get nodeFeatureBuffer(): GPUBuffer {
+    return this.nodeFeatures;
+  }
+
+  /** Node-feature gradient n̄ of the current backward layer, [N][nDim] f32 in storage-row order. */
+  get nodeGradBuffer(): GPUBuffer {
+    return this.nodeGrad;
   }
 
   /** The neighbor-cap status of the last evaluation (awaits the GPU). */
@@ -451,9 +531,95 @@ export class GpuGnn implements GpuPotential {
   }
 }
 
+/**
+ * The seam of a rank's GNN between backward layers (kernels/gnn/gnn_rank_seam.wgsl): zeroes the
+ * ghost rows of n̄ and, after a reverse exchange, adds what the owners received into their rows
+ * (decomposition/gnnGpu.ts). Rows are told apart by the engine's original-index buffer: rows below
+ * `nLocal` are owned.
+ */
+export class GpuGnnRankSeam {
+  private readonly received: GPUBuffer;
+  /** Uniforms without and with `add`. */
+  private readonly params: [GPUBuffer, GPUBuffer];
+  private readonly groups: [GPUBindGroup, GPUBindGroup];
+  private readonly atomGroups: number;
+
+  constructor(
+    private readonly device: GPUDevice,
+    private readonly pipeline: GPUComputePipeline,
+    gnn: GpuGnn,
+    originalIndex: GPUBuffer,
+    private readonly nAtoms: number,
+    nDim: number,
+  ) {
+    this.received = device.createBuffer({
+      label: 'gnn rank received n̄',
+      size: Math.max(16, 4 * nAtoms * nDim),
+      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
+    });
+    const uniform = (label: string) =>
+      device.createBuffer({ label, size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    this.params = [uniform('gnn rank seam (zero ghosts)'), uniform('gnn rank seam (add received)')];
+    const group = (params: GPUBuffer) =>
+      device.createBindGroup({
+        label: 'gnn rank seam',
+        layout: pipeline.getBindGroupLayout(0),
+        entries: [params, originalIndex, this.received, gnn.nodeGradBuffer].map((buffer, k) => ({
+          binding: k,
+          resource: { buffer },
+        })),
+      });
+    this.groups = [group(this.params[0]), group(this.params[1])];
+    this.atomGroups = workgroupsFor(nAtoms, device);
+    this.setOwned(0);
+  }
+
+  /** Rows whose original index is below `nLocal` are owned (the rank's current row count). */
+  setOwned(nLocal: number): void {
+    this.device.queue.writeBuffer(this.params[0], 0, Uint32Array.of(this.nAtoms, nLocal, 0, 0));
+    this.device.queue.writeBuffer(this.params[1], 0, Uint32Array.of(this.nAtoms, nLocal, 1, 0));
+  }
+
+  /** Uploads what the owners received (storage-row order, nDim per row; zero on ghost rows). */
+  writeReceived(values: Float32Array<ArrayBuffer>): void {
+    this.device.queue.writeBuffer(this.received, 0, values);
+  }
+
+  /** Encodes the seam: ghost rows of n̄ to zero and, with `add`, the received values into owned rows. */
+  encode(encoder: GPUCommandEncoder, add: boolean): void {
+    const pass = encoder.beginComputePass({ label: 'gnn rank seam' });
+    pass.setPipeline(this.pipeline);
+    pass.setBindGroup(0, this.groups[add ? 1 : 0]);
+    pass.dispatchWorkgroups(this.atomGroups);
+    pass.end();
+  }
+
+  destroy(): void {
+    for (const buffer of [this.received, ...this.params]) buffer.destroy();
+  }
+}
+
+/** Compiles the rank seam for the GNN of an engine (its model, batch buffers and n̄). */
+export async function createGnnRankSeam(
+  device: GPUDevice,
+  gnn: GpuGnn,
+  model: GnnModel,
+  buffers: BatchBuffers,
+): Promise<GpuGnnRankSeam> {
+  const code = [commonSource(), `const N_DIM: u32 = ${model.config.nDim}u;`, gnnRankSeamWgsl].join('\n');
+  const module = device.createShaderModule({ label: 'gnn rank seam', code });
+  const pipeline = await device.createComputePipelineAsync({
+    label: 'gnn rank seam',
+    layout: 'auto',
+    compute: { module, entryPoint: 'main', constants: { WORKGROUP_SIZE } },
+  });
+  return new GpuGnnRankSeam(device, pipeline, gnn, buffers.originalIndex, buffers.nAtoms, model.config.nDim);
+}
+
 /** WGSL of one GNN pass for a model (prelude, shared declarations, gnn_common.wgsl, the pass). */
-export function gnnPassSource(prelude: string, pass: GnnPass): string {
-  return [commonSource(), prelude, gnnCommonWgsl, PASSES[pass]].join('\n');
+export function gnnPassSource(prelude: string, pass: GnnPass, tile = 1): string {
+  const tiled = TILE_PASSES.has(pass) ? [`const TILE: u32 = ${tile}u;`, gnnTileWgsl] : [];
+  return [commonSource(), prelude, gnnCommonWgsl, ...tiled, PASSES[pass]].join('\n');
 }
 
 /**
@@ -480,10 +646,14 @@ export async function createGpuGnn(
   const { data, layout } = packGnnWeights(model);
   const prelude = gnnPrelude(model, typeMap, layout);
   const device = ctx.kernels.device;
+  const tile = gnnTileSize(model, device.limits.maxComputeWorkgroupStorageSize);
   const names = Object.keys(PASSES) as GnnPass[];
   const compiled = await Promise.all(
     names.map(async (name) => {
-      const module = device.createShaderModule({ label: `gnn ${name}`, code: gnnPassSource(prelude, name) });
+      const module = device.createShaderModule({
+        label: `gnn ${name}`,
+        code: gnnPassSource(prelude, name, tile),
+      });
       const info = await module.getCompilationInfo();
       const errors = info.messages.filter((m) => m.type === 'error');
       if (errors.length > 0) {
@@ -502,5 +672,5 @@ export async function createGpuGnn(
     GnnPass,
     GPUComputePipeline
   >;
-  return new GpuGnn(ctx.kernels, ctx.buffers, model, pipelines, data, ctx.neighbors);
+  return new GpuGnn(ctx.kernels, ctx.buffers, model, pipelines, data, ctx.neighbors, tile);
 }

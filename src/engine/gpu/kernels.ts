@@ -15,6 +15,8 @@ const CODE_SLOT_BYTES = 256;
 /** Compiles passes once per device and hands out pipelines, buffers and bind groups. */
 export class KernelSet {
   private readonly pipelines = new Map<PassName, GPUComputePipeline>();
+  /** Compilations in flight, by pass. */
+  private readonly compiling = new Map<PassName, Promise<void>>();
   private readonly codeBindGroups = new Map<string, GPUBindGroup>();
   private readonly codeBuffer: GPUBuffer;
 
@@ -38,20 +40,31 @@ export class KernelSet {
     return set;
   }
 
-  /** Compiles those of `names` not compiled yet (in parallel); potentials call it for their own passes. */
+  /**
+   * Compiles those of `names` not compiled yet (in parallel); potentials call it for their own passes.
+   * Concurrent calls (engines sharing the set) wait for one compilation per pass: a pass compiled
+   * twice would leave bind groups made with the first pipeline's layout unusable with the second.
+   */
   async ensure(names: readonly PassName[]): Promise<void> {
     const device = this.device;
     await Promise.all(
       names
         .filter((name) => !this.pipelines.has(name))
-        .map(async (name) => {
-          const module = device.createShaderModule({ label: name, code: passSource(name) });
-          const pipeline = await device.createComputePipelineAsync({
-            label: name,
-            layout: 'auto',
-            compute: { module, entryPoint: 'main', constants: { WORKGROUP_SIZE } },
-          });
-          this.pipelines.set(name, pipeline);
+        .map((name) => {
+          let compiling = this.compiling.get(name);
+          if (!compiling) {
+            compiling = (async () => {
+              const module = device.createShaderModule({ label: name, code: passSource(name) });
+              const pipeline = await device.createComputePipelineAsync({
+                label: name,
+                layout: 'auto',
+                compute: { module, entryPoint: 'main', constants: { WORKGROUP_SIZE } },
+              });
+              this.pipelines.set(name, pipeline);
+            })().finally(() => this.compiling.delete(name));
+            this.compiling.set(name, compiling);
+          }
+          return compiling;
         }),
     );
   }

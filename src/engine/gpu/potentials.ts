@@ -3,15 +3,15 @@
  * One switch per question, so that adding a potential is one case here plus its own files.
  */
 import type { GnnModel } from '../../io/gnnWeights.ts';
-import type { GnnSpec, PotentialSpec } from '../../io/spec.ts';
+import type { PotentialSpec } from '../../io/spec.ts';
 import type { EamTabulation } from '../potentials/eamTabulation.ts';
 import { createGpuEam } from './eam.ts';
 import { createGpuGnn } from './gnn.ts';
 import { createGpuLennardJones, createGpuMorse } from './pairPotential.ts';
 import type { GpuPotential, GpuPotentialContext } from './potential.ts';
 
-/** What the GPU engine runs: a {@link PotentialSpec} or the GNN (not yet offered elsewhere). */
-export type GpuPotentialSpec = PotentialSpec | GnnSpec;
+/** What the GPU engine runs: any {@link PotentialSpec} (the GNN included). */
+export type GpuPotentialSpec = PotentialSpec;
 
 /** Cutoff of the potential, Å (EAM: the tables' cutoff, as LAMMPS's `cutmax`; GNN: the model's rcut). */
 export function potentialCutoff(spec: GpuPotentialSpec, tables?: EamTabulation, gnnModel?: GnnModel): number {

@@ -3,8 +3,9 @@
  * (WebGPU by default, each worker with its own GPUDevice; or the f64 CPU engine); links are
  * MessageChannels. A terminated Web Worker sends no event: the coordinator's heartbeat watch sees it.
  */
+import { webChannel, webWorkerEndpoint } from '../workers/endpoint.ts';
 import type { PipelineEndpoint, PipelineLaunch } from './coordinator.ts';
-import type { FromWorker, PipelineBackend } from './protocol.ts';
+import type { FromWorker, PipelineBackend, ToWorker } from './protocol.ts';
 
 export interface BrowserLaunchOptions {
   /** Engine of the workers (default webgpu). */
@@ -20,25 +21,8 @@ export function browserPipelineLaunch(options: BrowserLaunchOptions = {}): Pipel
         type: 'module',
         name: `pipeline worker ${index}`,
       });
-      return {
-        post: (message, transfer) => worker.postMessage(message, (transfer ?? []) as Transferable[]),
-        onMessage: (handler) => {
-          worker.addEventListener('message', (e: MessageEvent<FromWorker>) => handler(e.data));
-        },
-        onError: (handler) => {
-          worker.addEventListener('error', (e: ErrorEvent) => {
-            e.preventDefault();
-            handler(e.message || 'an uncaught error in the worker');
-          });
-          worker.addEventListener('messageerror', () => handler('a message could not be read'));
-        },
-        onExit: () => {},
-        terminate: () => worker.terminate(),
-      };
+      return webWorkerEndpoint<ToWorker, FromWorker>(worker);
     },
-    channel() {
-      const { port1, port2 } = new MessageChannel();
-      return [port1, port2];
-    },
+    channel: webChannel,
   };
 }

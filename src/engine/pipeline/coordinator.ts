@@ -10,6 +10,8 @@
  * lost), its exit, or silence longer than `unresponsiveMs` (heartbeats come every 250 ms) fails the
  * run within that time: every worker is terminated and `end.message` names the worker and its stage.
  */
+
+import type { GnnModel } from '../../io/gnnWeights.ts';
 import type { PipelineSpec } from '../../io/spec.ts';
 import { stageName } from '../../io/spec.ts';
 import type { EngineListener, RunEnd, StageVisit } from '../api.ts';
@@ -17,6 +19,16 @@ import type { Batch } from '../batch.ts';
 import type { EamTabulation } from '../potentials/eamTabulation.ts';
 import { type SinkSet, snapshotHookSpecs } from '../sinks/sinkSet.ts';
 import type { TransferablePort } from '../transport/port.ts';
+import type { WorkerEndpoint } from '../workers/endpoint.ts';
+import {
+  describeWorkerFailure,
+  HeartbeatWatch,
+  loadedEvent,
+  StartGate,
+  superviseEndpoint,
+  type WorkerFailReason,
+  writeForwardedFrame,
+} from '../workers/supervision.ts';
 import type { SystemPacket } from './packet.ts';
 import type { FromWorker, PipelineBackend, ToWorker } from './protocol.ts';
 
@@ -24,17 +36,7 @@ export type { StageVisit } from '../api.ts';
 export type { TransferablePort } from '../transport/port.ts';
 
 /** The coordinator's handle on one started worker. */
-export interface PipelineEndpoint {
-  /** Sends a message; ArrayBuffers and ports in `transfer` move. */
-  post(message: ToWorker, transfer?: readonly object[]): void;
-  onMessage(handler: (message: FromWorker) => void): void;
-  /** An uncaught error in the worker (its message). */
-  onError(handler: (message: string) => void): void;
-  /** The worker's thread ended (Node; browsers report no exit: silence shows it). */
-  onExit(handler: (code: number) => void): void;
-  /** Ends the worker at once. */
-  terminate(): void;
-}
+export type PipelineEndpoint = WorkerEndpoint<ToWorker, FromWorker>;
 
 export interface PipelineLaunch {
   /** The engine the workers run. */
@@ -52,6 +54,8 @@ export interface PipelineOptions {
   systems: Batch;
   /** EAM tables, for an EAM potential. */
   tables?: EamTabulation;
+  /** The model of a GNN potential. */
+  gnnModel?: GnnModel;
   listener: EngineListener;
   launch: PipelineLaunch;
   /**
@@ -87,8 +91,6 @@ export interface PipelineResult {
   finished: FinishedSystem[];
 }
 
-type FailReason = 'error' | 'device-lost' | 'unresponsive' | 'exited';
-
 interface WorkerSlot {
   endpoint: PipelineEndpoint;
   name: string;
@@ -104,10 +106,10 @@ export class PipelineCoordinator {
   private readonly finished: FinishedSystem[] = [];
   private readonly delivered = new Set<number>();
   private readonly hooks;
-  private watchdog: ReturnType<typeof setInterval> | null = null;
+  private readonly watchdog: HeartbeatWatch;
   private failure: { message: string; end: RunEnd } | null = null;
   private settle: ((r: PipelineResult) => void) | null = null;
-  private startWaiter: { resolve: () => void; reject: (e: Error) => void } | null = null;
+  private readonly startGate = new StartGate();
   private running: Promise<PipelineResult> | null = null;
   private stopped = false;
   private destroyed = false;
@@ -117,6 +119,9 @@ export class PipelineCoordinator {
     const spec = options.spec;
     this.spec = spec;
     this.hooks = snapshotHookSpecs(spec.stages);
+    this.watchdog = new HeartbeatWatch(this.workers, options.unresponsiveMs ?? 1500, (i, message) =>
+      this.fail(i, 'unresponsive', message),
+    );
   }
 
   /** Checks the spec, spawns the workers, wires the links and loads each worker's segment. */
@@ -164,13 +169,13 @@ export class PipelineCoordinator {
         step: 0,
       };
       this.workers.push(slot);
-      endpoint.onMessage((m) => this.receive(i, m));
-      endpoint.onError((message) => this.fail(i, 'error', message));
-      endpoint.onExit((code) => this.fail(i, 'exited', `its thread exited (code ${code})`));
+      superviseEndpoint(
+        endpoint,
+        (m) => this.receive(i, m),
+        (reason, message) => this.fail(i, reason, message),
+      );
     }
-    const started = new Promise<void>((resolve, reject) => {
-      this.startWaiter = { resolve, reject };
-    });
+    const started = this.startGate.open();
     for (let i = 0; i < n; i++) {
       const upstream = i > 0 ? channels[i - 1]![1] : undefined;
       const downstream = i < n - 1 ? channels[i]![0] : undefined;
@@ -181,6 +186,7 @@ export class PipelineCoordinator {
         backend: o.launch.backend,
         ...(i === 0 ? { systems: o.systems } : {}),
         ...(o.tables ? { tables: o.tables } : {}),
+        ...(o.gnnModel ? { gnnModel: o.gnnModel } : {}),
         ...(upstream ? { upstream } : {}),
         ...(downstream ? { downstream } : {}),
         heartbeatMs: o.heartbeatMs ?? 250,
@@ -191,34 +197,20 @@ export class PipelineCoordinator {
         [upstream, downstream].filter((p) => p !== undefined),
       );
     }
-    this.watchdog = setInterval(() => this.watch(), 100);
+    this.watchdog.start();
     const timeout = o.startTimeoutMs ?? 60_000;
-    const timer = setTimeout(
-      () =>
-        this.startWaiter?.reject(new Error(`the pipeline's workers did not load within ${timeout / 1000} s`)),
-      timeout,
-    );
     try {
-      await started;
+      await this.startGate.wait(
+        started,
+        timeout,
+        () => `the pipeline's workers did not load within ${timeout / 1000} s`,
+      );
     } catch (e) {
       this.destroy();
       throw e;
-    } finally {
-      clearTimeout(timer);
-      this.startWaiter = null;
     }
-    const o2 = this.options.systems;
-    this.options.listener({
-      type: 'loaded',
-      adapter: `${this.workers.length} ${o.launch.backend === 'cpu' ? 'f64 CPU' : 'WebGPU'} workers`,
-      nAtoms: o2.nAtoms,
-      nSystems: o2.nSystems,
-      stages: spec.stages.map((s, i) => stageName(s, i)),
-      atomicNumbers: o2.atomicNumbers.slice(),
-      cell: o2.cells.slice(0, 9),
-      pbc: o2.pbc.slice(0, 3),
-      positions: Float32Array.from(o2.positions),
-    });
+    const adapter = `${this.workers.length} ${o.launch.backend === 'cpu' ? 'f64 CPU' : 'WebGPU'} workers`;
+    this.options.listener(loadedEvent(adapter, o.systems, spec.stages));
   }
 
   /** Runs until every worker is done, one fails, or the run is stopped. */
@@ -275,8 +267,7 @@ export class PipelineCoordinator {
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
-    if (this.watchdog !== null) clearInterval(this.watchdog);
-    this.watchdog = null;
+    this.watchdog.stop();
     for (const w of this.workers) w.endpoint.terminate();
   }
 
@@ -296,7 +287,7 @@ export class PipelineCoordinator {
     switch (m.type) {
       case 'ready':
         w.ready = true;
-        if (this.workers.every((x) => x.ready)) this.startWaiter?.resolve();
+        if (this.workers.every((x) => x.ready)) this.startGate.resolve();
         return;
       case 'heartbeat':
         return;
@@ -304,14 +295,11 @@ export class PipelineCoordinator {
         if (m.event.type === 'worker') w.step = m.event.step;
         this.options.listener(m.event);
         return;
-      case 'frame': {
-        const hook = this.hooks[m.hook];
-        if (!hook || !this.options.sinks) return;
-        void Promise.resolve(this.options.sinks.sinkFor(hook).write(m.frame)).catch((e: unknown) =>
-          this.fail(i, 'error', `writing a snapshot failed: ${e instanceof Error ? e.message : String(e)}`),
+      case 'frame':
+        writeForwardedFrame(this.hooks, this.options.sinks, m.hook, m.frame, (message) =>
+          this.fail(i, 'error', message),
         );
         return;
-      }
       case 'finished':
         this.deliver(i, m.packets);
         return;
@@ -352,25 +340,18 @@ export class PipelineCoordinator {
   }
 
   /** Fails the run because of worker `i` (the first failure wins). */
-  private fail(i: number, reason: FailReason, message: string): void {
+  private fail(i: number, reason: WorkerFailReason, message: string): void {
     if (this.failure || this.destroyed) return;
     const w = this.workers[i]!;
     if (w.done && reason === 'exited') return;
     const stage = i;
     this.options.listener({ type: 'worker-failed', worker: i, stage, name: w.name, reason, message });
-    const what =
-      reason === 'unresponsive'
-        ? `stopped answering (${message})`
-        : reason === 'exited'
-          ? `exited: ${message}`
-          : reason === 'device-lost'
-            ? `lost its GPU device: ${message}`
-            : `failed: ${message}`;
+    const what = describeWorkerFailure(reason, message);
     this.failure = {
       end: reason === 'device-lost' ? 'device-lost' : 'error',
       message: `worker ${i} (stage ${w.name}) ${what}; the run stopped, ${this.finished.length} system(s) already delivered are kept`,
     };
-    this.startWaiter?.reject(new Error(this.failure.message));
+    this.startGate.reject(new Error(this.failure.message));
     this.stopAll();
     this.finish();
   }
@@ -378,26 +359,14 @@ export class PipelineCoordinator {
   /** Ends every worker: the run cannot go on without one of them. */
   private stopAll(): void {
     for (const w of this.workers) w.endpoint.terminate();
-    if (this.watchdog !== null) clearInterval(this.watchdog);
-    this.watchdog = null;
-  }
-
-  private watch(): void {
-    const limit = this.options.unresponsiveMs ?? 1500;
-    const now = performance.now();
-    this.workers.forEach((w, i) => {
-      // Loading (tsx transforms, device requests) is bounded by startTimeoutMs, not by heartbeats.
-      if (w.ready && !w.done && now - w.lastHeard > limit)
-        this.fail(i, 'unresponsive', `no message for ${Math.round(now - w.lastHeard)} ms`);
-    });
+    this.watchdog.stop();
   }
 
   private finish(): void {
     const settle = this.settle;
     if (!settle) return;
     this.settle = null;
-    if (this.watchdog !== null) clearInterval(this.watchdog);
-    this.watchdog = null;
+    this.watchdog.stop();
     const step = Math.max(0, ...this.workers.map((w) => w.step));
     const failure = this.failure;
     const end: RunEnd = failure ? failure.end : this.stopped ? 'stopped' : 'completed';

@@ -10,8 +10,11 @@ import { servePipelineWorker } from './worker.ts';
 if (!parentPort) throw new Error('node.worker.ts runs as a worker_threads Worker');
 
 servePipelineWorker(parentPort, {
-  async createEngine(spec, batch, tables, backend) {
+  async createEngine(spec, batch, tables, backend, _onDeviceLost, gnnModel) {
     if (backend !== 'cpu') throw new Error(`a Node pipeline worker runs the CPU engine, not ${backend}`);
-    return { engine: new CpuEngine(batch, spec.potential, tables), adapter: 'f64 CPU engine (Node worker)' };
+    return {
+      engine: new CpuEngine(batch, spec.potential, tables, gnnModel),
+      adapter: 'f64 CPU engine (Node worker)',
+    };
   },
 });

@@ -6,9 +6,9 @@
  * `execArgv: ['--import', 'tsx']` (ERR_UNKNOWN_FILE_EXTENSION). This works under vitest and under
  * `node --import tsx` alike, with no build step.
  */
-import { MessageChannel, Worker } from 'node:worker_threads';
+import { nodeChannel, spawnNodeWorker } from '../workers/nodeEndpoint.ts';
 import type { PipelineEndpoint, PipelineLaunch } from './coordinator.ts';
-import type { FromWorker } from './protocol.ts';
+import type { FromWorker, ToWorker } from './protocol.ts';
 
 export interface NodeLaunchOptions {
   /** Module of the worker (default: ./node.worker.bootstrap.mjs next to this file). */
@@ -20,30 +20,8 @@ export function nodePipelineLaunch(options: NodeLaunchOptions = {}): PipelineLau
   const url = options.workerUrl ?? new URL('./node.worker.bootstrap.mjs', import.meta.url);
   return {
     backend: 'cpu',
-    spawn(index: number): PipelineEndpoint {
-      const worker = new Worker(url, { execArgv: [], name: `pipeline worker ${index}` });
-      // A worker must not keep the process alive once the run is over.
-      worker.unref();
-      return {
-        // worker_threads takes its own Transferable type; ports and ArrayBuffers are both accepted.
-        post: (message, transfer) => worker.postMessage(message, (transfer ?? []) as never[]),
-        onMessage: (handler) => {
-          worker.on('message', (data: FromWorker) => handler(data));
-        },
-        onError: (handler) => {
-          worker.on('error', (e: Error) => handler(e.message));
-        },
-        onExit: (handler) => {
-          worker.on('exit', handler);
-        },
-        terminate: () => {
-          void worker.terminate();
-        },
-      };
-    },
-    channel() {
-      const { port1, port2 } = new MessageChannel();
-      return [port1, port2];
-    },
+    spawn: (index: number): PipelineEndpoint =>
+      spawnNodeWorker<ToWorker, FromWorker>(url, `pipeline worker ${index}`),
+    channel: nodeChannel,
   };
 }

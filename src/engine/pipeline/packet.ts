@@ -4,6 +4,7 @@
  * and history (the segments it went through, with steps per sub-stage), plus its neighbor-pair count
  * for the links' edge capacity. Plain data: every typed array's buffer is transferred, not copied.
  */
+import type { GnnModel } from '../../io/gnnWeights.ts';
 import type { PotentialSpec } from '../../io/spec.ts';
 import type { StageVisit } from '../api.ts';
 import type { Batch } from '../batch.ts';
@@ -68,11 +69,23 @@ export function packetTransfer(packets: readonly SystemPacket[]): ArrayBuffer[] 
   return [...out];
 }
 
-/** The cutoff of a potential, Å: the spec's, or the EAM tables' (LAMMPS's cutmax). */
-export function potentialCutoff(potential: PotentialSpec, tables?: EamTabulation): number {
-  if (potential.kind !== 'eam') return potential.cutoff;
-  if (!tables) throw new Error(`the EAM potential ${potential.file} needs its tables`);
-  return tables.cutoff;
+/** The cutoff of a potential, Å: the spec's, the EAM tables' (LAMMPS's cutmax) or the GNN model's rcut. */
+export function potentialCutoff(
+  potential: PotentialSpec,
+  tables?: EamTabulation,
+  gnnModel?: GnnModel,
+): number {
+  switch (potential.kind) {
+    case 'lennard-jones':
+    case 'morse':
+      return potential.cutoff;
+    case 'eam':
+      if (!tables) throw new Error(`the EAM potential ${potential.file} needs its tables`);
+      return tables.cutoff;
+    case 'gnn':
+      if (!gnnModel) throw new Error(`the GNN potential ${potential.model} needs its model`);
+      return gnnModel.config.rcut;
+  }
 }
 
 /**

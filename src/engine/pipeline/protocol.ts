@@ -2,6 +2,7 @@
  * Messages between the pipeline coordinator and its workers (the same over browser Web Workers and
  * Node worker_threads). Plain data; typed arrays travel by structured clone or transfer.
  */
+import type { GnnModel } from '../../io/gnnWeights.ts';
 import type { PipelineSpec } from '../../io/spec.ts';
 import type { TrajectoryFrame } from '../../io/zarr/trajectoryFrame.ts';
 import type { EngineEvent, RunEnd } from '../api.ts';
@@ -25,6 +26,8 @@ export type ToWorker =
       /** Worker 0: every system of the run (its sampler's). */
       systems?: Batch;
       tables?: EamTabulation;
+      /** The model of a GNN potential (its f64 weights travel by structured clone). */
+      gnnModel?: GnnModel;
       /** Link from the previous worker (absent for worker 0). */
       upstream?: TransferablePort;
       /** Link to the next worker (absent for the last one). */

@@ -7,17 +7,17 @@
  * runner's events (global stage indices) and its snapshot hooks' frames. The entry points
  * (workers/pipeline.worker.ts, ./node.worker.ts) only give it its message port and engine factory.
  */
+
+import type { GnnModel } from '../../io/gnnWeights.ts';
 import type { PipelineSpec } from '../../io/spec.ts';
 import { stageName } from '../../io/spec.ts';
-import type { TrajectoryFrame } from '../../io/zarr/trajectoryFrame.ts';
 import type { EngineEvent, RunEnd } from '../api.ts';
 import type { Batch } from '../batch.ts';
 import type { Engine } from '../gpu/types.ts';
 import type { EamTabulation } from '../potentials/eamTabulation.ts';
 import { engineBatch, StageRunner } from '../runner.ts';
-import type { FrameSink } from '../sinks/sink.ts';
-import { type SnapshotHookSpec, snapshotHookSpecs } from '../sinks/sinkSet.ts';
 import { macrotask, type Port, wrapPort } from '../transport/port.ts';
+import { failForTesting, forwardingSinks } from '../workers/workerSide.ts';
 import { FinalOutlet, type FlowCounters, LinkReceiver, LinkSender, SamplerSource } from './link.ts';
 import { packetTransfer, potentialCutoff } from './packet.ts';
 import type { FromWorker, PipelineBackend, ToWorker } from './protocol.ts';
@@ -34,6 +34,7 @@ export interface WorkerEnvironment {
     tables: EamTabulation | undefined,
     backend: PipelineBackend,
     onDeviceLost: (message: string) => void,
+    gnnModel?: GnnModel,
   ): Promise<{ engine: Engine<unknown>; adapter: string }>;
 }
 
@@ -52,21 +53,6 @@ function noSystems(): Batch {
     pbc: new Uint8Array(0),
     systemIds: new Int32Array(0),
   };
-}
-
-/** A sink that sends the frames of one snapshot hook to the coordinator. */
-class ForwardingSink implements FrameSink {
-  readonly kind = 'host';
-  length = 0;
-  constructor(
-    private readonly hook: number,
-    private readonly post: (m: FromWorker) => void,
-  ) {}
-
-  write(frame: TrajectoryFrame): void {
-    this.length++;
-    this.post({ type: 'frame', hook: this.hook, frame });
-  }
 }
 
 interface Source {
@@ -119,17 +105,7 @@ export class PipelineWorker {
         this.runner?.step();
         return;
       case 'fail-for-testing':
-        if (m.how === 'throw') {
-          // Uncaught, as a bug in the worker would be: the coordinator sees the worker's error event.
-          setTimeout(() => {
-            throw new Error(`worker ${this.index} failed on purpose (testing)`);
-          });
-        } else {
-          const until = Date.now() + 60_000;
-          while (Date.now() < until) {
-            // Stops answering: no heartbeats, no messages.
-          }
-        }
+        failForTesting(m.how, `worker ${this.index} failed on purpose (testing)`);
         return;
     }
   }
@@ -156,6 +132,7 @@ export class PipelineWorker {
         this.runner?.abort('device-lost', message);
         this.fail('device-lost', new Error(message));
       },
+      m.gnnModel,
     );
     this.engine = engine;
 
@@ -177,7 +154,7 @@ export class PipelineWorker {
       outlet = new LinkSender(
         wrapPort(m.downstream),
         links[m.index]!,
-        potentialCutoff(spec.potential, m.tables),
+        potentialCutoff(spec.potential, m.tables, m.gnnModel),
         `link ${m.index} → ${m.index + 1}`,
       );
       this.sender = outlet;
@@ -185,20 +162,7 @@ export class PipelineWorker {
     this.source = source;
     this.outlet = outlet;
 
-    const hooks = snapshotHookSpecs(spec.stages);
-    const sinks = new Map<SnapshotHookSpec, FrameSink>();
-    const forwarding = {
-      sinkFor: (hook: SnapshotHookSpec): FrameSink => {
-        let sink = sinks.get(hook);
-        if (!sink) {
-          const k = hooks.indexOf(hook);
-          if (k < 0) throw new Error('a snapshot hook that is not in the spec');
-          sink = new ForwardingSink(k, (x) => this.post(x));
-          sinks.set(hook, sink);
-        }
-        return sink;
-      },
-    };
+    const forwarding = forwardingSinks(spec.stages, (x) => this.post(x));
 
     this.runner = new StageRunner<unknown>({
       engine,

@@ -25,7 +25,7 @@ function forActiveAtoms(batch: Batch, active: SystemMask, body: (i: number) => v
 }
 
 /** v += h·F/m (h in fs; F/m converted to Å/fs²). */
-function kick(batch: Batch, forces: Float64Array, h: number, active: SystemMask): void {
+export function kick(batch: Batch, forces: Float64Array, h: number, active: SystemMask = everySystem): void {
   forActiveAtoms(batch, active, (i) => {
     const k = (h * ACCELERATION_PER_FORCE_OVER_MASS) / batch.masses[i]!;
     for (let a = 0; a < 3; a++) batch.velocities[3 * i + a]! += k * forces[3 * i + a]!;
@@ -33,7 +33,7 @@ function kick(batch: Batch, forces: Float64Array, h: number, active: SystemMask)
 }
 
 /** x += h·v (h in fs). */
-function drift(batch: Batch, h: number, active: SystemMask): void {
+export function drift(batch: Batch, h: number, active: SystemMask = everySystem): void {
   forActiveAtoms(batch, active, (i) => {
     for (let a = 0; a < 3; a++) batch.positions[3 * i + a]! += h * batch.velocities[3 * i + a]!;
   });
@@ -104,18 +104,36 @@ export function langevinPreUpdate(
     const seed = systemSeed(p.seed, batch.systemIds[s]!);
     const first = batch.atomsPtr[s]!;
     for (let i = first; i < batch.atomsPtr[s + 1]!; i++) {
-      // kB·T/m in eV/amu, converted to (Å/fs)².
-      const sigma = Math.sqrt(
-        ((1 - c1 * c1) * BOLTZMANN_EV_PER_K * p.temperature * ACCELERATION_PER_FORCE_OVER_MASS) /
-          batch.masses[i]!,
-      );
-      for (let a = 0; a < 3; a++) {
-        const k = 3 * i + a;
-        batch.velocities[k] = c1 * batch.velocities[k]! + sigma * gaussian(seed, step, i - first, a);
-      }
+      langevinNoiseAtom(batch.velocities, i, batch.masses[i]!, c1, p.temperature, seed, step, i - first);
     }
   }
   drift(batch, p.dt / 2, active);
+}
+
+/**
+ * BAOAB's O part for one atom (row `row` of `velocities`, mass in amu): v ← c1·v +
+ * sqrt((1 − c1²)·kB·T/m)·g with g = gaussian(seed, step, atom, component), T in K, v in Å/fs.
+ * `atom` keys the noise: the atom's index within its system (the domain decomposition passes the
+ * global atom id, so that every rank draws what a one-rank run draws).
+ */
+export function langevinNoiseAtom(
+  velocities: Float64Array,
+  row: number,
+  mass: number,
+  c1: number,
+  temperature: number,
+  seed: number,
+  step: number,
+  atom: number,
+): void {
+  // kB·T/m in eV/amu, converted to (Å/fs)².
+  const sigma = Math.sqrt(
+    ((1 - c1 * c1) * BOLTZMANN_EV_PER_K * temperature * ACCELERATION_PER_FORCE_OVER_MASS) / mass,
+  );
+  for (let a = 0; a < 3; a++) {
+    const k = 3 * row + a;
+    velocities[k] = c1 * velocities[k]! + sigma * gaussian(seed, step, atom, a);
+  }
 }
 
 /**

@@ -61,9 +61,9 @@ export function randomGnnTensors(config: GnnConfig, seed: number, gain = 2): Map
   return tensors;
 }
 
-/** A random model, built through the parser (so it is a valid file). */
-export function randomGnnModel(config: GnnConfig = testGnnConfig(), seed = 1): GnnModel {
-  return parseGnnWeights(JSON.stringify(config), writeSafetensors(randomGnnTensors(config, seed)), {
+/** A random model, built through the parser (so it is a valid file); weights U(−gain, gain)/√fan-in. */
+export function randomGnnModel(config: GnnConfig = testGnnConfig(), seed = 1, gain = 2): GnnModel {
+  return parseGnnWeights(JSON.stringify(config), writeSafetensors(randomGnnTensors(config, seed, gain)), {
     config: 'test.json',
     tensors: 'test.safetensors',
   });

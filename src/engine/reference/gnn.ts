@@ -22,13 +22,23 @@
  *   B1 geometry r̄_ij = s̄_ij s′_ij + Σ_k MLP_embedᵀ(ē⁰_ij)_k (φ′_k s_ij + φ_k s′_ij)
  *   B0 forces   g_ij = r̄_ij d_ij / r_ij;  F_i += g_ij;  F_j −= g_ij;  W −= g_ij ⊗ d_ij
  * The node features are the only thing read across atoms (n_j in F3, n̄_j in B3), which is what a
- * multi-rank run exchanges per layer (forward) and reverses (backward).
+ * multi-rank run exchanges per layer (forward) and reverses (backward). The passes themselves are
+ * gnnLayers.ts, shared with the ranks of a decomposition (decomposition/gnn.ts).
  */
 import type { GnnModel } from '../../io/gnnWeights.ts';
 import type { Batch } from '../batch.ts';
 import { emptyForceResult, type ForceResult, fillStress } from './forceResult.ts';
 import { type GnnEdges, gnnEdges } from './gnnEdges.ts';
-import { type MlpTape, mlpBackward, mlpForward, radialBasis, smoothSwitch } from './gnnMlp.ts';
+import {
+  type GnnLayerTape,
+  gnnEdgeForces,
+  gnnGeometry,
+  gnnInitialNodes,
+  gnnLayerBackward,
+  gnnLayerForward,
+  gnnRadialGradient,
+  gnnReadout,
+} from './gnnLayers.ts';
 
 /** A ForceResult plus what the neighbor cap did. */
 export interface GnnResult extends ForceResult {
@@ -56,179 +66,41 @@ function checkTypes(batch: Batch, nTypes: number): void {
 export function gnnReference(batch: Batch, model: GnnModel): GnnResult {
   const c = model.config;
   checkTypes(batch, c.elements.length);
-  const { nDim, eDim, nLayers, sel } = c;
-  const edges: GnnEdges = gnnEdges(batch, c.rcut, sel);
-  const { nEdges, center, neighbor, length } = edges;
+  const edges: GnnEdges = gnnEdges(batch, c.rcut, c.sel);
   const N = batch.nAtoms;
+  const type = (i: number) => batch.types[i]!;
   const active = (i: number) => batch.types[i] !== -1;
 
-  // F1 geometry.
-  const sw = new Float64Array(nEdges);
-  const dsw = new Float64Array(nEdges);
-  const phi: Float64Array[] = [];
-  const dphi: Float64Array[] = [];
-  const embedTape: MlpTape[] = [];
-  let e: Float64Array[] = [];
-  const tmp = new Float64Array(2);
-  for (let k = 0; k < nEdges; k++) {
-    smoothSwitch(length[k]!, c.rcutSmooth, c.rcut, tmp);
-    sw[k] = tmp[0]!;
-    dsw[k] = tmp[1]!;
-    const p = new Float64Array(c.nBasis);
-    const dp = new Float64Array(c.nBasis);
-    radialBasis(length[k]!, c.rcut, p, dp);
-    phi.push(p);
-    dphi.push(dp);
-    const tape: MlpTape = [];
-    e.push(
-      mlpForward(
-        model.edgeEmbedding,
-        p.map((v) => v * sw[k]!),
-        tape,
-      ),
-    );
-    embedTape.push(tape);
-  }
-
-  // F2 nodes.
-  let n: Float64Array[] = [];
-  for (let i = 0; i < N; i++) {
-    const t = batch.types[i]!;
-    n.push(active(i) ? model.typeEmbedding.slice(t * nDim, (t + 1) * nDim) : new Float64Array(nDim));
-  }
-
-  // F3/F4 layers, keeping what the backward pass needs.
-  const saved: { msg: Float64Array[]; msgTape: MlpTape[]; edgeTape: MlpTape[]; nodeTape: MlpTape[] }[] = [];
-  for (let l = 0; l < nLayers; l++) {
-    const layer = model.layers[l]!;
-    const msg: Float64Array[] = [];
-    const msgTape: MlpTape[] = [];
-    const edgeTape: MlpTape[] = [];
-    const eNext: Float64Array[] = [];
-    for (let k = 0; k < nEdges; k++) {
-      const x = new Float64Array(2 * nDim + eDim);
-      x.set(n[center[k]!]!, 0);
-      x.set(n[neighbor[k]!]!, nDim);
-      x.set(e[k]!, 2 * nDim);
-      const t: MlpTape = [];
-      msg.push(mlpForward(layer.message, x, t));
-      msgTape.push(t);
-      if (layer.edge) {
-        const te: MlpTape = [];
-        const de = mlpForward(layer.edge, x, te);
-        eNext.push(e[k]!.map((v, q) => v + de[q]!));
-        edgeTape.push(te);
-      }
-    }
-    const nodeTape: MlpTape[] = [];
-    const nNext: Float64Array[] = [];
-    for (let i = 0; i < N; i++) {
-      const y = new Float64Array(2 * nDim);
-      y.set(n[i]!, 0);
-      for (let k = edges.edgePtr[i]!; k < edges.edgePtr[i + 1]!; k++) {
-        const m = msg[k]!;
-        const w = sw[k]! / sel;
-        for (let q = 0; q < nDim; q++) y[nDim + q]! += w * m[q]!;
-      }
-      const t: MlpTape = [];
-      const dn = active(i) ? mlpForward(layer.node, y, t) : new Float64Array(nDim);
-      nodeTape.push(t);
-      nNext.push(n[i]!.map((v, q) => v + dn[q]!));
-    }
-    saved.push({ msg, msgTape, edgeTape, nodeTape });
-    n = nNext;
-    if (layer.edge) e = eNext;
+  // F1, F2, then F3/F4 per layer, keeping what the backward pass needs. Every atom is a centre and
+  // reads its neighbours' rows directly (periodic images included): a plain gather, no exchange.
+  const geometry = gnnGeometry(model, edges);
+  let n = gnnInitialNodes(model, type, N, N);
+  let e = geometry.e0;
+  const tapes: GnnLayerTape[] = [];
+  for (let l = 0; l < c.nLayers; l++) {
+    const next = gnnLayerForward(model, l, edges, geometry, n, e, active);
+    tapes.push(next.tape);
+    n = next.n;
+    e = next.e;
   }
 
   // F5 readout and B5.
   const result = emptyForceResult(batch);
-  const gn: Float64Array[] = [];
-  const one = Float64Array.of(1);
-  for (let i = 0; i < N; i++) {
-    if (!active(i)) {
-      gn.push(new Float64Array(nDim));
-      continue;
-    }
-    const t: MlpTape = [];
-    result.energies[i] = mlpForward(model.readout, n[i]!, t)[0]! + model.energyBias[batch.types[i]!]!;
-    gn.push(mlpBackward(model.readout, t, one));
-  }
+  const gn = gnnReadout(model, n, type, N, result.energies);
   for (let s = 0; s < batch.nSystems; s++) {
     let sum = 0;
     for (let i = batch.atomsPtr[s]!; i < batch.atomsPtr[s + 1]!; i++) sum += result.energies[i]!;
     result.energy[s] = sum;
   }
 
-  // B4/B3 layers in reverse.
-  const gs = new Float64Array(nEdges);
-  let ge: Float64Array[] = Array.from({ length: nEdges }, () => new Float64Array(eDim));
-  for (let l = nLayers - 1; l >= 0; l--) {
-    const layer = model.layers[l]!;
-    const { msg, msgTape, edgeTape, nodeTape } = saved[l]!;
-    const gAgg: Float64Array[] = [];
-    for (let i = 0; i < N; i++) {
-      if (!active(i)) {
-        gAgg.push(new Float64Array(nDim));
-        continue;
-      }
-      const gy = mlpBackward(layer.node, nodeTape[i]!, gn[i]!);
-      for (let q = 0; q < nDim; q++) gn[i]![q]! += gy[q]!;
-      gAgg.push(gy.subarray(nDim));
-    }
-    const geNext = ge;
-    ge = [];
-    for (let k = 0; k < nEdges; k++) {
-      const i = center[k]!;
-      const j = neighbor[k]!;
-      const ga = gAgg[i]!;
-      const m = msg[k]!;
-      const gm = new Float64Array(nDim);
-      let dot = 0;
-      for (let q = 0; q < nDim; q++) {
-        gm[q] = (ga[q]! * sw[k]!) / sel;
-        dot += ga[q]! * m[q]!;
-      }
-      gs[k]! += dot / sel;
-      const gx = mlpBackward(layer.message, msgTape[k]!, gm);
-      const gek = geNext[k]!.slice();
-      if (layer.edge) {
-        const gxe = mlpBackward(layer.edge, edgeTape[k]!, geNext[k]!);
-        for (let q = 0; q < gx.length; q++) gx[q]! += gxe[q]!;
-      }
-      for (let q = 0; q < nDim; q++) {
-        gn[i]![q]! += gx[q]!;
-        gn[j]![q]! += gx[nDim + q]!;
-      }
-      for (let q = 0; q < eDim; q++) gek[q]! += gx[2 * nDim + q]!;
-      ge.push(gek);
-    }
+  // B4/B3 layers in reverse, B1 geometry and B0 forces, virials.
+  const gs = new Float64Array(edges.nEdges);
+  let ge: Float64Array[] = Array.from({ length: edges.nEdges }, () => new Float64Array(c.eDim));
+  for (let l = c.nLayers - 1; l >= 0; l--) {
+    ge = gnnLayerBackward(model, l, edges, geometry, tapes[l]!, gn, ge, gs, active);
   }
-
-  // B1 geometry and B0 forces, virials.
-  const { forces, virial, atomVirial } = result;
-  for (let k = 0; k < nEdges; k++) {
-    const gEmbed = mlpBackward(model.edgeEmbedding, embedTape[k]!, ge[k]!);
-    let gr = gs[k]! * dsw[k]!;
-    const p = phi[k]!;
-    const dp = dphi[k]!;
-    for (let q = 0; q < c.nBasis; q++) gr += gEmbed[q]! * (dp[q]! * sw[k]! + p[q]! * dsw[k]!);
-    const i = center[k]!;
-    const j = neighbor[k]!;
-    const r = length[k]!;
-    const d = edges.vector.subarray(3 * k, 3 * k + 3);
-    const g = [(gr * d[0]!) / r, (gr * d[1]!) / r, (gr * d[2]!) / r];
-    const s9 = 9 * systemIndex(batch, i);
-    for (let a = 0; a < 3; a++) {
-      forces[3 * i + a]! += g[a]!;
-      forces[3 * j + a]! -= g[a]!;
-      for (let b = 0; b < 3; b++) virial[s9 + 3 * a + b]! -= g[a]! * d[b]!;
-    }
-    const w6 = [g[0]! * d[0]!, g[1]! * d[1]!, g[2]! * d[2]!, g[0]! * d[1]!, g[0]! * d[2]!, g[1]! * d[2]!];
-    for (let q = 0; q < 6; q++) {
-      atomVirial[6 * i + q]! -= 0.5 * w6[q]!;
-      atomVirial[6 * j + q]! -= 0.5 * w6[q]!;
-    }
-  }
+  const gr = gnnRadialGradient(model, edges, geometry, ge, gs);
+  gnnEdgeForces(edges, gr, result.forces, result.virial, (i) => 9 * systemIndex(batch, i), result.atomVirial);
   fillStress(batch, result);
   return { ...result, truncatedAtoms: edges.truncatedAtoms, maxNeighbors: edges.maxNeighbors };
 }

@@ -27,6 +27,7 @@ function tabulate(p: PotentialSpec): EamTabulation | undefined {
 }
 
 function lammpsPotential(p: PotentialSpec): LammpsPotential {
+  if (p.kind === 'gnn') throw new Error('LAMMPS has no pair style for the GNN potential');
   if (p.kind !== 'eam') return p;
   return {
     kind: 'eam',
