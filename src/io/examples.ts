@@ -153,6 +153,108 @@ export const copperMorseSpec: PipelineSpecInput = {
   ],
 };
 
+/**
+ * Copper with the shipped GNN (public/models/cu-mishin1, trained on LAMMPS eam/alloy Cu_mishin1): a
+ * 4×4×4 fcc crystal (256 atoms, a = 3.615 Å) thermalised at 300 K by Langevin, then run in NVE.
+ */
+export const copperGnnSpec: PipelineSpecInput = {
+  version: 1,
+  name: 'Copper (shipped GNN cu-mishin1): Langevin 300 K → NVE',
+  system: {
+    kind: 'fcc',
+    element: 'Cu',
+    mass: 63.546,
+    latticeConstant: 3.615,
+    repeat: [4, 4, 4],
+    voidRadius: 0,
+    jitter: 0.02,
+    temperature: 300,
+    seed: 3,
+  },
+  potential: { kind: 'gnn', model: 'cu-mishin1', elements: ['Cu'] },
+  neighbor: { skin: 1 },
+  stages: [
+    {
+      kind: 'langevin',
+      name: 'Langevin 300 K',
+      steps: 500,
+      dt: 2,
+      temperature: 300,
+      friction: 0.02,
+      seed: 7,
+      hooks: [{ kind: 'log', every: 10 }],
+    },
+    {
+      kind: 'nve',
+      name: 'NVE',
+      steps: 2000,
+      dt: 2,
+      hooks: [
+        { kind: 'log', every: 10 },
+        { kind: 'snapshot', every: 100, sink: 'host', capacity: 100 },
+      ],
+    },
+  ],
+};
+
+/**
+ * One copper slab split over a 2×2×1 grid of workers (domain decomposition, DESIGN §5): an fcc
+ * crystal of 12×12×6 cells (3,456 atoms, a = 3.615 Å, 43.4 × 43.4 × 21.7 Å) with the Morse copper of
+ * Girifalco and Weizer (cutoff 7 Å), each worker owning a 21.7 × 21.7 × 21.7 Å box and the ghosts
+ * within 8 Å (cutoff + skin) of its faces: FIRE, Langevin at 300 K, then NVE, every step exchanging
+ * ghost positions between the workers.
+ */
+export const copperDomainSpec: PipelineSpecInput = {
+  version: 1,
+  name: 'Copper slab split over 2×2×1 workers: FIRE → Langevin 300 K → NVE',
+  system: {
+    kind: 'fcc',
+    element: 'Cu',
+    mass: 63.546,
+    latticeConstant: 3.615,
+    repeat: [12, 12, 6],
+    voidRadius: 0,
+    jitter: 0.05,
+    temperature: 0,
+    seed: 4,
+  },
+  potential: { kind: 'morse', d0: 0.3429, alpha: 1.3588, r0: 2.866, cutoff: 7, shift: true },
+  neighbor: { skin: 1 },
+  stages: [
+    {
+      kind: 'fire',
+      name: 'FIRE relaxation',
+      steps: 300,
+      dt: 2,
+      dtMax: 8,
+      maxStep: 0.1,
+      convergence: [{ kind: 'max-force', fmax: 0.02 }],
+      hooks: [{ kind: 'log', every: 10 }],
+    },
+    {
+      kind: 'langevin',
+      name: 'Langevin 300 K',
+      steps: 1000,
+      dt: 2,
+      temperature: 300,
+      friction: 0.02,
+      seed: 9,
+      hooks: [{ kind: 'log', every: 10 }],
+    },
+    {
+      kind: 'nve',
+      name: 'NVE',
+      steps: 2000,
+      dt: 2,
+      hooks: [
+        { kind: 'log', every: 20 },
+        { kind: 'snapshot', every: 200, sink: 'host', capacity: 100 },
+      ],
+    },
+  ],
+  placement: { kind: 'domain', grid: [2, 2, 1] },
+};
+
 /** One example offered in the UI. */
 export interface Example {
   id: string;
@@ -164,4 +266,6 @@ export const examples: readonly Example[] = [
   { id: 'argon-void', spec: argonVoidSpec },
   { id: 'argon-clusters', spec: argonClustersSpec },
   { id: 'copper-morse', spec: copperMorseSpec },
+  { id: 'copper-domain', spec: copperDomainSpec },
+  { id: 'copper-gnn', spec: copperGnnSpec },
 ];

@@ -101,9 +101,9 @@ export type EamSpec = z.infer<typeof EamSpec>;
 /**
  * Message-passing GNN potential (DESIGN §6, weights: docs/gnn-weights.md): `model` names the
  * weights (`<model>.json` + `<model>.safetensors`), given alongside the spec as EAM tables are;
- * `elements[t]` is the model element of potential type t, or `NULL` (invisible atoms). The GPU engine
- * takes it (src/engine/gpu/potentials.ts); it is not yet a member of {@link PotentialSpec} (UI, CLI and
- * the CPU engine do not offer it yet).
+ * `elements[t]` is the model element of potential type t, or `NULL` (invisible atoms). The page offers
+ * the shipped models (src/io/models.ts) and uploaded ones; the CLI reads the two files from the spec's
+ * directory, `--models <dir>` or the shipped models.
  */
 export const GnnSpec = z.strictObject({
   kind: z.literal('gnn'),
@@ -118,8 +118,11 @@ export const GnnSpec = z.strictObject({
 export type GnnSpec = z.infer<typeof GnnSpec>;
 
 export const PotentialSpec = z
-  .discriminatedUnion('kind', [LennardJonesSpec, MorseSpec, EamSpec])
+  .discriminatedUnion('kind', [LennardJonesSpec, MorseSpec, EamSpec, GnnSpec])
   .superRefine((p, ctx) => {
+    if (p.kind === 'gnn' && p.elements.every((e) => e === NULL_ELEMENT)) {
+      ctx.addIssue({ code: 'custom', path: ['elements'], message: 'at least one type must not be NULL' });
+    }
     if (p.kind !== 'eam') return;
     if (p.files !== undefined && p.style !== 'eam') {
       ctx.addIssue({ code: 'custom', path: ['files'], message: `only style eam takes one file per type` });
@@ -533,9 +536,48 @@ export const LinkSpec = z.strictObject({
 export type LinkSpec = z.infer<typeof LinkSpec>;
 export type LinkSpecInput = z.input<typeof LinkSpec>;
 
+/** Most workers of a domain grid (Px·Py·Pz): one GPU device each, and every pair wired by a port. */
+export const MAX_DOMAIN_WORKERS = 16;
+
+const gridCount = quantity('', { int: true, ge: 1, le: MAX_DOMAIN_WORKERS });
+
 /**
- * Where the segments run: all on one worker (`single`), or segment i on worker i (`pipeline`), with
- * systems passed from worker to worker over links of fixed capacity (DESIGN §5).
+ * Domain decomposition (DESIGN §5, LAMMPS `processors Px Py Pz`): one system split over a Px×Py×Pz
+ * grid of workers, each owning the atoms of its box of the cell (uniform in fractional coordinates)
+ * and exchanging ghost atoms with its neighbours. Periodic, partly periodic and open cells alike;
+ * a subdomain thinner than the ghost cutoff (potential cutoff + skin) works, with multi-hop swaps.
+ */
+export const DomainPlacementSpec = z
+  .strictObject({
+    kind: z.literal('domain'),
+    /** Workers along the cell axes a, b, c: [Px, Py, Pz], each ≥ 1, product 2 … {@link MAX_DOMAIN_WORKERS}. */
+    grid: z.tuple([gridCount, gridCount, gridCount], {
+      error: 'must be three whole numbers [Px, Py, Pz] (workers along a, b, c)',
+    }),
+  })
+  .superRefine((p, ctx) => {
+    const workers = p.grid[0] * p.grid[1] * p.grid[2];
+    if (workers < 2) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['grid'],
+        message:
+          'a 1×1×1 grid is one worker: set placement to single (a domain split needs at least 2 workers)',
+      });
+    } else if (workers > MAX_DOMAIN_WORKERS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['grid'],
+        message: `${p.grid.join('×')} = ${workers} workers; at most ${MAX_DOMAIN_WORKERS} (one GPU device and a port to every other worker each)`,
+      });
+    }
+  });
+export type DomainPlacementSpec = z.infer<typeof DomainPlacementSpec>;
+
+/**
+ * Where the segments run: all on one worker (`single`); segment i on worker i (`pipeline`), with
+ * systems passed from worker to worker over links of fixed capacity; or one system split over a
+ * grid of workers (`domain`) that run every segment together (DESIGN §5).
  */
 export const PlacementSpec = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('single') }),
@@ -544,6 +586,7 @@ export const PlacementSpec = z.discriminatedUnion('kind', [
     /** Link i carries systems from the worker of segment i to that of segment i + 1. */
     links: z.array(LinkSpec).max(63),
   }),
+  DomainPlacementSpec,
 ]);
 export type PlacementSpec = z.infer<typeof PlacementSpec>;
 export type PlacementSpecInput = z.input<typeof PlacementSpec>;
@@ -566,7 +609,7 @@ export const PipelineSpec = z
     /** Inflight batching; without it every system is resident from the start. */
     batching: BatchingSpec.optional(),
     stages: z.array(SegmentSpec).min(1, { error: 'needs at least one stage' }).max(64),
-    /** Where the segments run: one worker, or one worker per segment. */
+    /** Where the segments run: one worker, one worker per segment, or one system over a grid of workers. */
     placement: PlacementSpec.default({ kind: 'single' }),
   })
   .superRefine((spec, ctx) => {
@@ -597,6 +640,23 @@ export const PipelineSpec = z
               message: `must be ≥ system.maxAtoms (${system.maxAtoms}): a cluster that large could never cross this link`,
             });
           }
+        });
+      }
+    }
+    if (spec.placement.kind === 'domain') {
+      const split = `a domain split (${spec.placement.grid.join('×')} workers) runs one system`;
+      if (spec.system.kind === 'clusters' && spec.system.count > 1) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['system', 'count'],
+          message: `must be 1: ${split}; for many systems use placement single or pipeline`,
+        });
+      }
+      if (spec.batching) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['batching'],
+          message: `must be absent: ${split}, every atom resident on its owner from the start (batching admits many systems)`,
         });
       }
     }

@@ -24,6 +24,7 @@ export function App() {
     const clientRef: { current: EngineClient | null } = { current: null };
     const workspace = new Workspace(specStore, inputsStore, runStore, () => clientRef.current);
     startKeepShare(specStore, browserEnv(sessionStorageArea())); // restore the last session, open a shared link
+    void workspace.restoreGnnModels(); // uploaded GNN models kept from earlier visits; a shipped one the draft names
     return { runStore, specStore, inputsStore, workspace, clientRef };
   });
   const [client, setClient] = useState<EngineClient | null>(null);
@@ -33,7 +34,7 @@ export function App() {
     stores.clientRef.current = c;
     setClient(c);
     const removeHook = installTestHook(c);
-    void c.start(stores.specStore.getState().lastValid);
+    void c.start(stores.specStore.getState().lastValid).then(() => stores.workspace.onEngineReady());
     return () => {
       removeHook();
       stores.clientRef.current = null;

@@ -115,6 +115,9 @@ export function AtomView() {
           velocities: frame.velocities ?? null,
           stage: frame.stage,
           rank: frame.rank ?? null,
+          // Domain runs: the owner of each atom (atoms migrate; a frame without it keeps the last).
+          owner:
+            frame.owner ?? (liveData.owner?.length === frame.positions.length / 3 ? liveData.owner : null),
           step: frame.step,
         };
         if (live) ctl.show(liveData, false);

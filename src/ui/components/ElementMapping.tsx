@@ -10,8 +10,9 @@ import { targetOf } from '../inputs/typeAssignment.ts';
 import { systemElements } from '../inputs/workspace.ts';
 
 /**
- * Element → potential type. Pair potentials: every element is type 0 unless made NULL. EAM: each
- * element maps to an element of the potential file or to NULL; unknown ones are named as problems.
+ * Element → potential type. Pair potentials: every element is type 0 unless made NULL. EAM (GNN):
+ * each element maps to an element of the potential file (of the model) or to NULL; unknown ones are
+ * named as problems.
  */
 export function ElementMapping() {
   const { workspace } = useApp();
@@ -21,13 +22,24 @@ export function ElementMapping() {
   const active = useRunActive();
   const system = useSpecState((s) => s.draft.system);
   const { elements } = systemElements(inputs, system);
-  const offered = types.kind === 'eam' && inputs.eam ? offeredElements(inputs.eam) : [];
+  const gnnModel = useSpecState((s) => (s.draft.potential.kind === 'gnn' ? s.draft.potential.model : ''));
+  const offered =
+    types.kind === 'eam' && inputs.eam
+      ? offeredElements(inputs.eam)
+      : types.kind === 'gnn'
+        ? [...(inputs.gnnModels[gnnModel]?.model.config.elements ?? [])]
+        : [];
+  const named = types.kind !== 'pair';
 
   return (
     <div className="element-mapping">
       <table aria-labelledby={`${id}-caption`}>
         <caption id={`${id}-caption`}>
-          {types.kind === 'eam' ? 'Element → element of the potential file' : 'Element → potential type'}
+          {types.kind === 'eam'
+            ? 'Element → element of the potential file'
+            : types.kind === 'gnn'
+              ? 'Element → element of the GNN model'
+              : 'Element → potential type'}
         </caption>
         <thead>
           <tr>
@@ -41,14 +53,13 @@ export function ElementMapping() {
             const target = targetOf(inputs.mapping, el);
             const t = types.typeMap.get(el) ?? 0;
             const isNull = target === NULL_ELEMENT;
-            const options =
-              types.kind === 'eam'
-                ? [...new Set([...offered, ...(isNull || offered.includes(target) ? [] : [target])])]
-                : [el];
+            const options = named
+              ? [...new Set([...offered, ...(isNull || offered.includes(target) ? [] : [target])])]
+              : [el];
             return (
               <tr key={el}>
                 <th scope="row">{el}</th>
-                <td data-testid={`type-of-${el}`}>{isNull ? '−1 (NULL)' : types.kind === 'eam' ? t : 0}</td>
+                <td data-testid={`type-of-${el}`}>{isNull ? '−1 (NULL)' : named ? t : 0}</td>
                 <td>
                   <select
                     aria-label={`Potential element for ${el}`}
@@ -59,10 +70,10 @@ export function ElementMapping() {
                   >
                     {options.map((o) => (
                       <option key={o} value={o}>
-                        {types.kind === 'eam'
+                        {named
                           ? offered.includes(o)
                             ? o
-                            : `${o} (not in the file)`
+                            : `${o} (not in the ${types.kind === 'gnn' ? 'model' : 'file'})`
                           : 'type 0'}
                       </option>
                     ))}

@@ -7,7 +7,7 @@ const titles: Record<string, string> = {
   error: 'The engine stopped with an error',
   call: 'The engine refused a request',
   init: 'The engine could not start',
-  worker: 'A pipeline worker failed',
+  worker: 'A worker failed',
 };
 
 /** Engine errors (end 'error' / 'nan', rejected calls) with what to do about them. */

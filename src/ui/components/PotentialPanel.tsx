@@ -4,11 +4,12 @@ import { useRunActive } from '../hooks/useRunActive.ts';
 import { useSpecState } from '../hooks/useSpecState.ts';
 import { type PotentialKind, potentialFields, potentialKindLabels } from '../state/potentialFields.ts';
 import { EamPotentialFields } from './EamPotentialFields.tsx';
+import { GnnPotentialFields } from './GnnPotentialFields.tsx';
 import { NumberField } from './NumberField.tsx';
 
 const kinds = Object.keys(potentialKindLabels) as PotentialKind[];
 
-/** Choice of potential and its parameters (pair potentials) or files (EAM), validated as typed. */
+/** Choice of potential and its parameters (pair potentials) or files (EAM, GNN), validated as typed. */
 export function PotentialPanel() {
   const { workspace, specStore } = useApp();
   const id = useId();
@@ -46,7 +47,7 @@ export function PotentialPanel() {
           onChange={(value) => specStore.setField(f.path, value)}
         />
       ))}
-      {potential.kind !== 'eam' && (
+      {(potential.kind === 'lennard-jones' || potential.kind === 'morse') && (
         <div className="field">
           <label htmlFor={`${id}-shift`} title="Shift the energy so that V(cutoff) = 0 (forces unchanged)">
             shift
@@ -61,6 +62,7 @@ export function PotentialPanel() {
         </div>
       )}
       {potential.kind === 'eam' && <EamPotentialFields />}
+      {potential.kind === 'gnn' && <GnnPotentialFields />}
       {issues.length > 0 && (
         <ul className="issues" data-testid="potential-issues">
           {issues.map((i) => (

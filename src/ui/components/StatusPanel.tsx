@@ -108,6 +108,17 @@ export function StatusPanel() {
             </>
           )}
         </dd>
+        <dt title="Cross-origin isolation (COOP/COEP headers): workers may share memory (SharedArrayBuffer)">
+          Isolation
+        </dt>
+        <dd
+          data-testid="cross-origin-isolated"
+          data-isolated={String(globalThis.crossOriginIsolated === true)}
+        >
+          {globalThis.crossOriginIsolated === true
+            ? 'cross-origin isolated (workers can share memory)'
+            : 'not isolated (workers exchange copies of messages)'}
+        </dd>
       </dl>
       {s.nan && (
         <p className="nan-detected" data-testid="nan-detected" title={s.nan.message}>

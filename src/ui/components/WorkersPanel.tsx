@@ -1,5 +1,6 @@
 import { useRunState } from '../hooks/useRunState.ts';
 import { fill, type WorkerRow, workerStateLabel } from '../state/workerState.ts';
+import { DomainPanel } from './DomainPanel.tsx';
 import './workers.css';
 
 /** Engineering notation, e.g. `1.23e7`; `—` before the first report. */
@@ -107,11 +108,14 @@ function WorkerCard({ row }: { row: WorkerRow }) {
 /**
  * The workers of a pipeline run (placement `pipeline`: one worker per segment): per worker its stage,
  * state, batch fill, inbox and outbox, systems received and sent and its throughput; the systems
- * delivered at the end of the pipeline. Hidden for runs on one worker.
+ * delivered at the end of the pipeline. A domain run (one system over a grid of workers) shows its
+ * ranks instead ({@link DomainPanel}). Hidden for runs on one worker.
  */
 export function WorkersPanel() {
   const workers = useRunState((s) => s.workers);
   const nSystems = useRunState((s) => s.nSystems);
+  const domain = useRunState((s) => s.domain);
+  if (domain) return <DomainPanel domain={domain} />;
   if (!workers) return null;
   return (
     <section className="panel workers-panel" aria-labelledby="workers-title" data-testid="workers-panel">

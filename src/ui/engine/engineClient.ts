@@ -7,12 +7,13 @@ import * as Comlink from 'comlink';
 import type { EngineEvent, EngineWorkerApi, Frame, LogRecord, ViewOptions } from '../../engine/api.ts';
 import type { Batch } from '../../engine/batch.ts';
 import type { EamTabulation } from '../../engine/potentials/eamTabulation.ts';
+import type { GnnModel } from '../../io/gnnWeights.ts';
 import type { PipelineSpec } from '../../io/spec.ts';
 import type { TrajectoryFrame } from '../../io/zarr/trajectoryFrame.ts';
 import { LogSeries } from '../plots/logSeries.ts';
 import { createStore, type Store } from '../state/createStore.ts';
 import { describePipeline } from '../state/pipelineInfo.ts';
-import { type RunAction, type RunState, reduceRunState } from '../state/runState.ts';
+import { placementAction, type RunAction, type RunState, reduceRunState } from '../state/runState.ts';
 import { detectWebGpu } from './webgpuSupport.ts';
 
 /** Receives the atoms to show: `loaded` (all atoms) and `frame` (new positions). */
@@ -23,12 +24,13 @@ export interface ViewSink {
   onFrame?(frame: Frame): void;
 }
 
-/** What travels next to the spec: the atoms of a `file` system and the tables of an EAM potential. */
+/** What travels next to the spec: the atoms of a `file` system, the tables of an EAM potential, the model of a GNN. */
 export interface EngineInputs {
   /** Identifies these inputs: a run reloads the engine when it differs from the loaded one. */
   key: string;
   batch?: Batch;
   tables?: EamTabulation;
+  gnnModel?: GnnModel;
   /** Element symbol per atom, for export (default: from the atomic numbers). */
   symbols?: string[];
 }
@@ -128,13 +130,14 @@ export class EngineClient {
     if (!api) return false;
     // The `loaded` event names the segments only; the page knows their sub-stages from the spec.
     this.dispatch({ type: 'page/pipeline', pipeline: describePipeline(spec) });
-    this.dispatch({ type: 'page/placement', placement: spec.placement.kind });
+    this.dispatch(placementAction(spec.placement));
     try {
       await api.load(
         spec,
         Comlink.proxy((e: EngineEvent) => this.onEvent(e)),
         inputs?.batch,
         inputs?.tables,
+        inputs?.gnnModel,
       );
       this.loadedSpec = this.loadKey(spec, inputs);
       this.loadedSymbols = inputs?.symbols ?? null;

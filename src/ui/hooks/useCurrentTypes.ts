@@ -7,6 +7,7 @@ import { useSpecState } from './useSpecState.ts';
 export function useCurrentTypes() {
   const inputs = useInputsState((s) => s);
   const kind = useSpecState((s) => s.draft.potential.kind);
+  const model = useSpecState((s) => (s.draft.potential.kind === 'gnn' ? s.draft.potential.model : ''));
   const system = useSpecState((s) => s.draft.system);
-  return useMemo(() => currentTypes(inputs, system, kind), [inputs, system, kind]);
+  return useMemo(() => currentTypes(inputs, system, kind, model), [inputs, system, kind, model]);
 }

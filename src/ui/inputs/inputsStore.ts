@@ -1,12 +1,13 @@
 /**
  * What the person uploaded: a structure (or none: the spec's built-in example), EAM potential
- * file(s) and the element mapping. A file that does not parse leaves everything as it was and only
+ * file(s), GNN models (uploaded or fetched shipped ones) and the element mapping. A file that does not parse leaves everything as it was and only
  * sets `uploadError`, the message (file, line, problem) shown next to the upload.
  */
 import { type EamStyle, eamStyleFromFileName } from '../../io/lammpsPotential.ts';
 import { structureToBatch } from '../../io/structureToBatch.ts';
 import { createStore, type Store } from '../state/createStore.ts';
 import { type EamUpload, type FileText, readEamFiles } from './eamFiles.ts';
+import { type FileBytes, type GnnEntry, readGnnFiles } from './gnnFiles.ts';
 import { readStructureFile, type StructureUpload } from './structureFile.ts';
 import type { ElementMapping } from './typeAssignment.ts';
 
@@ -20,6 +21,10 @@ export interface InputsState {
   eam: EamUpload | null;
   /** Style to read EAM files with (guessed from a file name on upload, editable). */
   eamStyle: EamStyle;
+  /** GNN models the page holds, by name (the spec's `model`): fetched shipped ones and uploads. */
+  gnnModels: Readonly<Record<string, GnnEntry>>;
+  /** The shipped model being fetched, if any. */
+  gnnLoading: string | null;
   /** Element of the structure → element of the potential or NULL. */
   mapping: ElementMapping;
   /** The last rejected upload, with the parser's message. */
@@ -32,6 +37,8 @@ export const initialInputsState: InputsState = {
   structure: null,
   eam: null,
   eamStyle: 'eam/alloy',
+  gnnModels: {},
+  gnnLoading: null,
   mapping: {},
   uploadError: null,
   revision: 0,
@@ -47,6 +54,14 @@ export interface InputsStore extends Store<InputsState> {
   /** Changes the EAM style, re-reading uploaded files with it; false (style kept) if they do not parse. */
   setEamStyle(style: EamStyle): boolean;
   setMapping(element: string, target: string): void;
+  /** Reads an uploaded GNN model (.json + .safetensors); null (and `uploadError`) if unusable. */
+  uploadGnn(files: readonly FileBytes[]): GnnEntry | null;
+  /** Holds a model (a fetched shipped one, or an upload kept from an earlier visit). */
+  addGnnModel(entry: GnnEntry): void;
+  /** Marks a shipped model as being fetched (null: none). */
+  setGnnLoading(name: string | null): void;
+  /** Shows `message` next to the `target` upload (a failure that is not a parse of a picked file). */
+  reportUploadError(target: UploadTarget, message: string): void;
   dismissUploadError(): void;
 }
 
@@ -70,6 +85,13 @@ export function createInputsStore(initial: InputsState = initialInputsState): In
     store.setState((s) => ({ ...s, eam, eamStyle: style, uploadError: null, revision: s.revision + 1 }));
     return true;
   };
+  const addGnn = (entry: GnnEntry) =>
+    store.setState((s) => ({
+      ...s,
+      gnnModels: { ...s.gnnModels, [entry.name]: entry },
+      uploadError: null,
+      revision: s.revision + 1,
+    }));
   return {
     ...store,
     uploadStructure(file) {
@@ -101,6 +123,24 @@ export function createInputsStore(initial: InputsState = initialInputsState): In
     },
     setMapping(element, target) {
       store.setState((s) => ({ ...s, mapping: { ...s.mapping, [element]: target } }));
+    },
+    uploadGnn(files) {
+      let entry: GnnEntry;
+      try {
+        entry = readGnnFiles(files);
+      } catch (e) {
+        reject('potential', e);
+        return null;
+      }
+      addGnn(entry);
+      return entry;
+    },
+    addGnnModel: addGnn,
+    setGnnLoading(name) {
+      store.setState((s) => ({ ...s, gnnLoading: name }));
+    },
+    reportUploadError(target, message) {
+      reject(target, new Error(message));
     },
     dismissUploadError() {
       store.setState((s) => (s.uploadError ? { ...s, uploadError: null } : s));

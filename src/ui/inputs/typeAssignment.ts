@@ -84,3 +84,48 @@ export function eamTypes(
   }
   return out;
 }
+
+/** Types for a GNN potential, and the `elements` of its spec. */
+export interface GnnTypes {
+  typeMap: Map<string, number>;
+  /** Per type: element of the model or NULL. */
+  elements: string[];
+  problems: string[];
+}
+
+/**
+ * Like {@link eamTypes}, for a GNN model: each element of the structure is its own type, mapped to an
+ * element of the model or NULL.
+ * @param modelName The spec's model ('' when none is chosen).
+ * @param modelElements Elements of that model, or null while it is not loaded.
+ * @param structureFile Name of the structure (file or example), for messages.
+ */
+export function gnnTypes(
+  elements: readonly string[],
+  mapping: ElementMapping,
+  modelName: string,
+  modelElements: readonly string[] | null,
+  structureFile: string,
+): GnnTypes {
+  const typeMap = new Map(elements.map((el, t) => [el, t]));
+  const targets = elements.map((el) => targetOf(mapping, el));
+  if (!modelElements) {
+    const problem = modelName
+      ? `the GNN model ${modelName} is not loaded: choose a shipped model or upload its .json and .safetensors`
+      : 'choose a shipped GNN model or upload one (.json + .safetensors)';
+    return { typeMap, elements: targets, problems: [problem] };
+  }
+  const problems: string[] = [];
+  elements.forEach((el, t) => {
+    const target = targets[t]!;
+    if (target !== NULL_ELEMENT && !modelElements.includes(target)) {
+      problems.push(
+        `element ${el} of ${structureFile} is not in the GNN model ${modelName} (it has ${modelElements.join(', ')}): map it to one of these or to NULL`,
+      );
+    }
+  });
+  if (elements.length > 0 && targets.every((t) => t === NULL_ELEMENT)) {
+    problems.push('every element is NULL: the potential has nothing to compute');
+  }
+  return { typeMap, elements: targets, problems };
+}

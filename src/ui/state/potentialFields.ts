@@ -12,6 +12,7 @@ export const potentialKindLabels: Record<PotentialKind, string> = {
   'lennard-jones': 'Lennard-Jones',
   morse: 'Morse',
   eam: 'EAM (LAMMPS potential file)',
+  gnn: 'GNN (message passing)',
 };
 
 interface Def {
@@ -44,7 +45,7 @@ export const defaultPairPotentials = {
   morse: { kind: 'morse', d0: 0.3429, alpha: 1.3588, r0: 2.866, cutoff: 8, shift: true },
 } as const satisfies Record<string, PotentialSpec>;
 
-/** The numeric fields of the draft's potential (none for EAM: its numbers come from the file). */
+/** The numeric fields of the draft's potential (none for EAM and GNN: their numbers come from files). */
 export function potentialFields(draft: PipelineSpecInput): StageField[] {
   const p: unknown = draft.potential;
   if (!isRecord(p) || (p.kind !== 'lennard-jones' && p.kind !== 'morse')) return [];

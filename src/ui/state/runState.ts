@@ -3,6 +3,15 @@
  * by a pure reducer, so it can be tested without a worker or a GPU.
  */
 import type { EngineEvent, LogRecord, RunEnd } from '../../engine/api.ts';
+import type { PlacementSpec } from '../../io/spec.ts';
+import {
+  createDomain,
+  type DomainState,
+  domainFailureAdvice,
+  domainFailureText,
+  type GridDims,
+  reduceDomain,
+} from './domainState.ts';
 import { type PipelineInfo, pipelineFromNames } from './pipelineInfo.ts';
 import { createTracker, type SystemTracker, trackSystems } from './systemCounts.ts';
 import {
@@ -29,6 +38,8 @@ export interface RunState {
   unsupportedReason: string | null;
   adapter: string;
   nAtoms: number;
+  /** Cell of the loaded run's system 0, Å, rows a, b, c; null before a load. */
+  cell: Float64Array | null;
   /** Systems of the loaded run. */
   nSystems: number;
   /** Display names of the stages of the loaded chain. */
@@ -39,12 +50,19 @@ export interface RunState {
   pendingPipeline: PipelineInfo | null;
   /** Where each system is, and how many are in each segment and sub-stage; null before a load. */
   systems: SystemTracker | null;
-  /** How the loaded run places its segments: one worker, or one worker per segment (a pipeline). */
-  placement: 'single' | 'pipeline';
+  /**
+   * How the loaded run places its segments: one worker, one worker per segment (a pipeline), or one
+   * system split over a grid of workers (domain).
+   */
+  placement: PlacementKind;
   /** The placement of the spec being loaded (from the page), applied by the next `loaded` event. */
-  pendingPlacement: 'single' | 'pipeline';
+  pendingPlacement: PlacementKind;
+  /** The worker grid of the spec being loaded (domain placement), applied by the next `loaded` event. */
+  pendingGrid: GridDims | null;
   /** Pipeline runs: the workers (one per segment) and what reached the end; null for one worker. */
   workers: WorkersState | null;
+  /** Domain runs: the grid and its ranks (what each owns, its exchange time); null otherwise. */
+  domain: DomainState | null;
   /** Inflight batching: how full the batch was after the last refill. */
   batch: { stage: number; resident: number; residentAtoms: number; waiting: number } | null;
   /** Newest warnings first (at most {@link MAX_WARNINGS}). */
@@ -84,6 +102,9 @@ export interface RunState {
   restoredFrom: { step: number; stage: number } | null;
 }
 
+/** Where the segments of a run go (spec `placement.kind`). */
+export type PlacementKind = PlacementSpec['kind'];
+
 /** What an error banner is about: how the run ended, the engine not starting, a refused call, a failed worker. */
 export type RunErrorReason = RunEnd | 'init' | 'call' | 'worker';
 
@@ -98,13 +119,16 @@ export const initialRunState: RunState = {
   unsupportedReason: null,
   adapter: '',
   nAtoms: 0,
+  cell: null,
   nSystems: 0,
   stages: [],
   pipeline: { segments: [], batching: false },
   pendingPipeline: null,
   placement: 'single',
   pendingPlacement: 'single',
+  pendingGrid: null,
   workers: null,
+  domain: null,
   systems: null,
   batch: null,
   warnings: [],
@@ -136,8 +160,8 @@ export type PageAction =
   | { type: 'page/dismiss-warnings' }
   /** The shape of the pipeline about to be loaded (sent before `load`). */
   | { type: 'page/pipeline'; pipeline: PipelineInfo }
-  /** The placement of the spec about to be loaded (sent before `load`). */
-  | { type: 'page/placement'; placement: 'single' | 'pipeline' };
+  /** The placement of the spec about to be loaded (sent before `load`); `grid` for a domain split. */
+  | { type: 'page/placement'; placement: PlacementKind; grid?: GridDims };
 
 export type RunAction = EngineEvent | PageAction;
 
@@ -168,13 +192,17 @@ export function reduceRunState(state: RunState, action: RunAction): RunState {
         phase: 'ready',
         adapter: action.adapter,
         nAtoms: action.nAtoms,
+        cell: action.cell,
         nSystems: action.nSystems,
         stages: action.stages,
         pipeline,
         pendingPipeline: pending,
         placement: state.pendingPlacement,
         pendingPlacement: state.pendingPlacement,
+        pendingGrid: state.pendingGrid,
         workers: state.pendingPlacement === 'pipeline' ? createWorkers(action.stages) : null,
+        domain:
+          state.pendingPlacement === 'domain' && state.pendingGrid ? createDomain(state.pendingGrid) : null,
         systems: createTracker(action.nSystems, pipeline),
       };
     }
@@ -217,7 +245,23 @@ export function reduceRunState(state: RunState, action: RunAction): RunState {
     case 'worker':
     case 'delivered':
       return { ...state, workers: reduceWorkers(state.workers ?? createWorkers(state.stages), action) };
+    case 'rank':
+      return state.domain ? { ...state, domain: reduceDomain(state.domain, action) } : state;
     case 'worker-failed': {
+      if (state.domain) {
+        const domain = reduceDomain(state.domain, action);
+        // The first failure is the cause; the others follow from the run being stopped.
+        if (state.error?.reason === 'worker' || !domain.failure) return { ...state, domain };
+        return {
+          ...state,
+          domain,
+          error: {
+            reason: 'worker',
+            message: domainFailureText(domain.failure, domain.grid),
+            advice: domainFailureAdvice(domain.failure.reason),
+          },
+        };
+      }
       const workers = reduceWorkers(state.workers ?? createWorkers(state.stages), action);
       // The first failure is the cause; the others follow from the run being stopped.
       if (state.error?.reason === 'worker') return { ...state, workers };
@@ -307,8 +351,19 @@ export function reduceRunState(state: RunState, action: RunAction): RunState {
     case 'page/pipeline':
       return { ...state, pendingPipeline: action.pipeline };
     case 'page/placement':
-      return { ...state, pendingPlacement: action.placement };
+      return {
+        ...state,
+        pendingPlacement: action.placement,
+        pendingGrid: action.placement === 'domain' && action.grid ? [...action.grid] : null,
+      };
   }
+}
+
+/** The page action announcing the placement of the spec about to be loaded. */
+export function placementAction(placement: PlacementSpec): PageAction {
+  return placement.kind === 'domain'
+    ? { type: 'page/placement', placement: 'domain', grid: [...placement.grid] }
+    : { type: 'page/placement', placement: placement.kind };
 }
 
 /** What a person should do about an error, by its cause. */

@@ -19,6 +19,46 @@ export const colourModes: readonly { mode: ColourMode; label: string }[] = [
 export const CATEGORY_COLOURS = [
   0x4e9af1, 0xe0b341, 0x5cc98a, 0xe0603f, 0xc678dd, 0x56c7d4, 0xf28fb4, 0xa3be8c,
 ];
+/**
+ * Colours of the ranks of a domain run (up to 16 workers), 0xRRGGBB: the category colours, then
+ * darker companions of them, so that no two ranks of the largest grid share a colour.
+ */
+export const RANK_COLOURS = [
+  ...CATEGORY_COLOURS,
+  0x2859a8,
+  0x9c7a1c,
+  0x2e8a55,
+  0x9e3a22,
+  0x8a4a9e,
+  0x2a8791,
+  0xb0567d,
+  0x6b8a55,
+];
+
+/** Colour of rank `r` (cycled past 16), 0xRRGGBB. */
+export function rankColour(r: number): number {
+  const n = RANK_COLOURS.length;
+  return RANK_COLOURS[((r % n) + n) % n]!;
+}
+
+/**
+ * Colours each atom by the rank that owns it (`owner`, one rank per atom; a negative or missing
+ * entry gets {@link LEFT_COLOUR}); returns the atoms each rank owns, by rank.
+ */
+export function fillOwnerColours(owner: ArrayLike<number>, colors: Float32Array): number[] {
+  const counts: number[] = [];
+  const n = colors.length / 3;
+  for (let i = 0; i < n; i++) {
+    const r = i < owner.length ? owner[i]! : -1;
+    const rgb = r >= 0 && Number.isInteger(r) ? rankColour(r) : LEFT_COLOUR;
+    if (r >= 0 && Number.isInteger(r)) counts[r] = (counts[r] ?? 0) + 1;
+    colors[3 * i] = ((rgb >> 16) & 0xff) / 255;
+    colors[3 * i + 1] = ((rgb >> 8) & 0xff) / 255;
+    colors[3 * i + 2] = (rgb & 0xff) / 255;
+  }
+  return Array.from(counts, (c) => c ?? 0);
+}
+
 /** Systems that left the running segment (parked until it ends) or empty slots. */
 export const LEFT_COLOUR = 0x59616d;
 

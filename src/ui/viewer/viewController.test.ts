@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AtomViewer } from './atomViewer.ts';
-import { categoryColour, LEFT_COLOUR } from './colouring.ts';
+import { categoryColour, fillOwnerColours, LEFT_COLOUR, RANK_COLOURS, rankColour } from './colouring.ts';
 import { ViewController, type ViewData } from './viewController.ts';
 
 /** The part of AtomViewer the controller drives, on plain arrays (the WebGL side is e2e-tested). */
@@ -65,6 +65,43 @@ describe('ViewController', () => {
       'FIRE',
       'NVT',
     ]);
+  });
+
+  it('colours a domain run by the rank owning each atom, follows migrations, and lists the ranks', () => {
+    const viewer = new ViewerStandIn();
+    const c = new ViewController(viewer as unknown as AtomViewer, names);
+    c.show(data({ owner: Int32Array.of(0, 1, 1, 0) }), true);
+    c.setMode('worker');
+    expect(Array.from(viewer.colours!.slice(0, 3))).toEqual(rgb(rankColour(0)));
+    expect(Array.from(viewer.colours!.slice(3, 6))).toEqual(rgb(rankColour(1)));
+    expect(Array.from(viewer.colours!.slice(9, 12))).toEqual(rgb(rankColour(0)));
+    expect(c.store.getState().legend).toEqual({
+      kind: 'categories',
+      title: 'Worker (rank owning each atom)',
+      items: [
+        { colour: '#4e9af1', label: 'rank 0: 2 atoms' },
+        { colour: '#e0b341', label: 'rank 1: 2 atoms' },
+      ],
+    });
+    // Atom 3 migrates to rank 1.
+    c.show(data({ owner: Int32Array.of(0, 1, 1, 1) }), false);
+    expect(Array.from(viewer.colours!.slice(9, 12))).toEqual(rgb(rankColour(1)));
+    const legend = c.store.getState().legend;
+    expect(legend.kind === 'categories' && legend.items.map((i) => i.label)).toEqual([
+      'rank 0: 1 atom',
+      'rank 1: 3 atoms',
+    ]);
+    // A run on one worker (no owners) is one colour again.
+    c.show(data({ rank: 0 }), false);
+    expect(c.store.getState().legend).toMatchObject({ items: [{ label: 'worker 0' }] });
+  });
+
+  it('gives the 16 ranks of the largest grid 16 different colours', () => {
+    expect(new Set(RANK_COLOURS).size).toBe(16);
+    const colours = new Float32Array(3 * 18);
+    const owner = Int32Array.from({ length: 18 }, (_, i) => (i < 16 ? i : i === 16 ? -1 : 3));
+    expect(fillOwnerColours(owner, colours)).toEqual([1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]);
+    expect(Array.from(colours.slice(48, 51))).toEqual(rgb(LEFT_COLOUR));
   });
 
   it('colours by force once frames carry forces, and says it waits for them before', () => {

@@ -12,11 +12,13 @@ import {
   categoryColour,
   cssColour,
   fillForceColours,
+  fillOwnerColours,
   fillRange,
   fillStageColours,
   forceMagnitudes,
   LEFT_COLOUR,
   niceCeiling,
+  rankColour,
   type SlotLayout,
 } from './colouring.ts';
 import { elementStyle } from './elementStyle.ts';
@@ -39,6 +41,8 @@ export interface ViewData {
   stage: number;
   /** Rank of the worker that ran these atoms, when known. */
   rank: number | null;
+  /** Domain runs: the rank owning each atom (atoms in the order shown); absent or null otherwise. */
+  owner?: Int32Array | null;
   step: number;
 }
 
@@ -223,6 +227,15 @@ export class ViewController {
         break;
       }
       case 'worker': {
+        if (data.owner && data.owner.length === n) {
+          const counts = fillOwnerColours(data.owner, colours);
+          const items = counts.map((count, r) => ({
+            colour: cssColour(rankColour(r)),
+            label: `rank ${r}: ${count} atom${count === 1 ? '' : 's'}`,
+          }));
+          this.setLegend({ kind: 'categories', title: 'Worker (rank owning each atom)', items });
+          break;
+        }
         const rank = data.rank ?? 0;
         fillRange(colours, 0, n, categoryColour(rank));
         this.setLegend({
