@@ -4,6 +4,7 @@
  *   run <spec.json> [--structure <file>]    run a pipeline spec, write the snapshots as extXYZ
  */
 import { writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Frame } from '../engine/api.ts';
 import type { Batch } from '../engine/batch.ts';
@@ -13,20 +14,33 @@ import { ParseError } from '../io/parseError.ts';
 import { stageName } from '../io/spec.ts';
 import { writeExtXyz } from '../io/xyz.ts';
 import type { BackendName, CliBackend } from './backends/backend.ts';
-import { batchFor, readEamTables, readPotential, readSpec, readStructure, UsageError } from './inputs.ts';
+import {
+  batchFor,
+  readEamTables,
+  readGnnModel,
+  readPotential,
+  readSpec,
+  readStructure,
+  UsageError,
+} from './inputs.ts';
 import { ProgressBar } from './progress.ts';
 
 const USAGE = `usage:
   md-workbench eval <structure.xyz|.extxyz|LAMMPS data> --potential <potential.json | '{"kind":...}'> [options]
       prints energy (eV), per-atom energies (eV), forces (eV/Å), virial (eV) and stress (eV/Å³, ASE's sign) as JSON
   md-workbench run <spec.json> [--structure <file>] [--out trajectory.extxyz] [options]
-      runs the pipeline spec; writes the snapshot frames (or the final state) as extXYZ
+      runs the pipeline spec; writes the snapshot frames (or the final state) as extXYZ. Placement
+      'pipeline' or 'domain' runs one worker per segment or per rank: Web Workers in Chromium,
+      worker_threads for reference and dawn (a domain run: one Dawn device per thread)
 
 options:
   --backend auto|chromium|dawn|reference   where the engine runs (auto: Dawn on a real GPU, else headless
                                             Chromium, else the f64 reference)
-  --types El1,El2,...                      element of each potential type (pair potentials; EAM uses its
-                                            'elements'); default: every element is type 0
+  --types El1,El2,...                      element of each potential type (pair potentials; EAM and GNN
+                                            use their 'elements'); default: every element is type 0
+  --models <dir>                           where a GNN potential's <model>.json and <model>.safetensors
+                                            lie (default: next to the spec or potential file, then the
+                                            shipped models in public/models)
   --out <file>                             output file (eval: JSON, default stdout; run: extXYZ)
   --allow-software-dawn                    let the Dawn backend use a software adapter`;
 
@@ -74,6 +88,11 @@ function frameToExtXyz(batch: Batch, frame: Frame, stages: readonly string[]) {
   };
 }
 
+/** Where to look for a GNN model: `--models`, then `specDir` (the shipped models come last). */
+function modelDirs(values: Record<string, string | boolean | undefined>, specDir: string): string[] {
+  return [...(typeof values.models === 'string' ? [values.models] : []), specDir];
+}
+
 async function evalCommand(positionals: string[], values: Record<string, string | boolean | undefined>) {
   const [path] = positionals;
   if (!path || typeof values.potential !== 'string')
@@ -81,11 +100,12 @@ async function evalCommand(positionals: string[], values: Record<string, string 
   const structure = await readStructure(path);
   const { potential, baseDir } = await readPotential(values.potential);
   const tables = await readEamTables(potential, baseDir);
+  const gnnModel = await readGnnModel(potential, modelDirs(values, baseDir));
   const batch = batchFor(structure, potential, values.types as string | undefined);
   const backend = await openBackend(String(values.backend ?? 'auto'), values['allow-software-dawn'] === true);
   try {
     process.stderr.write(`backend: ${backend.adapter}\n`);
-    const r = await backend.evaluate(batch, potential, tables);
+    const r = await backend.evaluate(batch, potential, tables, gnnModel);
     const out = {
       structure: path,
       backend: backend.name,
@@ -111,6 +131,7 @@ async function runCommand(positionals: string[], values: Record<string, string |
   if (!specPath) throw new UsageError(`run needs a spec file\n${USAGE}`);
   const spec = await readSpec(specPath);
   const tables = await readEamTables(spec.potential, process.cwd());
+  const gnnModel = await readGnnModel(spec.potential, modelDirs(values, dirname(resolve(specPath))));
   const batch =
     typeof values.structure === 'string'
       ? batchFor(await readStructure(values.structure), spec.potential, values.types as string | undefined)
@@ -124,7 +145,7 @@ async function runCommand(positionals: string[], values: Record<string, string |
   try {
     process.stderr.write(`backend: ${backend.adapter}; ${batch.nAtoms} atoms; ${names.join(' → ')}\n`);
     const bar = new ProgressBar(spec.stages.map((s) => s.steps));
-    const outcome = await backend.run(spec, batch, tables, (e) => bar.update(e));
+    const outcome = await backend.run(spec, batch, tables, (e) => bar.update(e), gnnModel);
     bar.finish();
     const frames = outcome.frames.length > 0 ? outcome.frames : [];
     const out = typeof values.out === 'string' ? values.out : 'trajectory.extxyz';
@@ -151,6 +172,7 @@ async function main(argv: string[]): Promise<void> {
       structure: { type: 'string' },
       backend: { type: 'string' },
       types: { type: 'string' },
+      models: { type: 'string' },
       out: { type: 'string' },
       'allow-software-dawn': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },

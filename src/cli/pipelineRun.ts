@@ -10,6 +10,7 @@ import type { RunOutcome } from '../engine/evaluate.ts';
 import { PipelineCoordinator, type PipelineLaunch } from '../engine/pipeline/coordinator.ts';
 import type { EamTabulation } from '../engine/potentials/eamTabulation.ts';
 import { SinkSet, snapshotHookSpecs } from '../engine/sinks/sinkSet.ts';
+import type { GnnModel } from '../io/gnnWeights.ts';
 import type { PipelineSpec } from '../io/spec.ts';
 import { MemoryStore } from '../io/zarr/store.ts';
 
@@ -60,12 +61,14 @@ export async function runPipeline(
   tables: EamTabulation | undefined,
   listener: EngineListener,
   launch: PipelineLaunch,
+  gnnModel?: GnnModel,
 ): Promise<RunOutcome> {
   const sinks = await SinkSet.create(snapshotHookSpecs(spec.stages), { zarrStore: new MemoryStore() });
   const coordinator = new PipelineCoordinator({
     spec,
     systems,
     ...(tables ? { tables } : {}),
+    ...(gnnModel ? { gnnModel } : {}),
     listener,
     launch,
     sinks,

@@ -38,23 +38,30 @@ export async function chromiumBackend(): Promise<CliBackend> {
   return {
     name: 'chromium',
     adapter: `Chromium: ${adapter}`,
-    async evaluate(batch, potential, tables) {
+    async evaluate(batch, potential, tables, gnnModel) {
       const args = {
         batch: toPlain(batch),
         potential,
         tables: toPlain(tables ?? null),
         skin: EVALUATION_SKIN,
+        gnnModel: toPlain(gnnModel ?? null),
       };
       return (await page.evaluate(
-        (a) => (globalThis as PageGlobals).mdCli!.evaluate(a.batch, a.potential, a.tables, a.skin),
+        (a) =>
+          (globalThis as PageGlobals).mdCli!.evaluate(a.batch, a.potential, a.tables, a.skin, a.gnnModel),
         args,
       )) as Evaluation;
     },
-    async run(spec, batch, tables, onEvent) {
+    async run(spec, batch, tables, onEvent, gnnModel) {
       listener = onEvent;
-      const args = { spec, batch: toPlain(batch), tables: toPlain(tables ?? null) };
+      const args = {
+        spec,
+        batch: toPlain(batch),
+        tables: toPlain(tables ?? null),
+        gnnModel: toPlain(gnnModel ?? null),
+      };
       const out = await page.evaluate(
-        (a) => (globalThis as PageGlobals).mdCli!.run(a.spec, a.batch, a.tables),
+        (a) => (globalThis as PageGlobals).mdCli!.run(a.spec, a.batch, a.tables, a.gnnModel),
         args,
       );
       return fromPlain<RunOutcome>(out);

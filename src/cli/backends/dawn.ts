@@ -8,6 +8,7 @@ import { requestGpuDevice } from '../../engine/device.ts';
 import { evaluateOn, runInput, runOn } from '../../engine/evaluate.ts';
 import type { EamTabulation } from '../../engine/potentials/eamTabulation.ts';
 import { engineBatch } from '../../engine/runner.ts';
+import type { GnnModel } from '../../io/gnnWeights.ts';
 import type { PotentialSpec } from '../../io/spec.ts';
 import type { CliBackend } from './backend.ts';
 import { EVALUATION_SKIN } from './backend.ts';
@@ -37,23 +38,41 @@ export async function dawnBackend(options: { allowSoftware: boolean }): Promise<
   );
   if (software && !options.allowSoftware) throw new Error('Dawn only found a software adapter');
   const { device, adapter } = await requestGpuDevice(gpu);
-  const make = (batch: Batch, potential: PotentialSpec, skin: number, tables?: EamTabulation) =>
-    createGpuEngine(device, batch, potential, { skin, ...(tables ? { tables } : {}) });
+  const make = (
+    batch: Batch,
+    potential: PotentialSpec,
+    skin: number,
+    tables?: EamTabulation,
+    gnnModel?: GnnModel,
+  ) =>
+    createGpuEngine(device, batch, potential, {
+      skin,
+      ...(tables ? { tables } : {}),
+      ...(gnnModel ? { gnnModel } : {}),
+    });
   // Dawn for Node tears down its instance when the GPU object is garbage-collected, even while a device
   // made from it is in use (a native crash): keep the instance reachable for the backend's lifetime.
   const keepAlive = { gpu, probe };
   return {
     name: 'dawn',
     adapter: `Dawn: ${adapter}`,
-    async evaluate(batch, potential, tables) {
-      const engine = await make(batch, potential, EVALUATION_SKIN, tables);
+    async evaluate(batch, potential, tables, gnnModel) {
+      const engine = await make(batch, potential, EVALUATION_SKIN, tables, gnnModel);
       try {
         return await evaluateOn(engine, batch);
       } finally {
         engine.destroy();
       }
     },
-    async run(spec, batch, tables, listener) {
+    async run(spec, batch, tables, listener, gnnModel) {
+      if (spec.placement.kind === 'domain') {
+        // One worker_threads worker per rank, each with a Dawn device of its own.
+        const { nodeDomainLaunch } = await import('../../engine/decomposition/launchNode.ts');
+        const { runDomain } = await import('../domainRun.ts');
+        return runDomain(spec, batch, tables, listener, nodeDomainLaunch({ backend: 'webgpu' }), {
+          ...(gnnModel ? { gnnModel } : {}),
+        });
+      }
       if (spec.placement.kind === 'pipeline') {
         throw new Error(
           "the Dawn backend runs one worker; for a pipeline (placement 'pipeline') use --backend chromium or reference",
@@ -64,6 +83,7 @@ export async function dawnBackend(options: { allowSoftware: boolean }): Promise<
         spec.potential,
         spec.neighbor.skin,
         tables,
+        gnnModel,
       );
       try {
         return await runOn(engine, runInput(spec, batch), listener);

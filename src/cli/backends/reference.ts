@@ -11,9 +11,9 @@ export function referenceBackend(): CliBackend {
   return {
     name: 'reference',
     adapter: `f64 on ${cpus()[0]?.model.trim() ?? 'CPU'}`,
-    async evaluate(batch, potential, tables) {
+    async evaluate(batch, potential, tables, gnnModel) {
       // Straight from the reference, so the output keeps f64 precision.
-      const r = evaluateReference(batch, potential, tables);
+      const r = evaluateReference(batch, potential, tables, gnnModel);
       const virial = Array.from({ length: batch.nSystems }, (_, s) =>
         Array.from(r.virial.subarray(9 * s, 9 * s + 9)),
       );
@@ -29,14 +29,22 @@ export function referenceBackend(): CliBackend {
         }),
       };
     },
-    async run(spec, batch, tables, listener) {
+    async run(spec, batch, tables, listener, gnnModel) {
+      if (spec.placement.kind === 'domain') {
+        // One worker_threads worker per rank, each with the f64 reference force field.
+        const { nodeDomainLaunch } = await import('../../engine/decomposition/launchNode.ts');
+        const { runDomain } = await import('../domainRun.ts');
+        return runDomain(spec, batch, tables, listener, nodeDomainLaunch({ backend: 'cpu' }), {
+          ...(gnnModel ? { gnnModel } : {}),
+        });
+      }
       if (spec.placement.kind === 'pipeline') {
         // One worker_threads worker per segment, each with its own f64 CPU engine.
         const { nodePipelineLaunch } = await import('../../engine/pipeline/nodeLaunch.ts');
         const { runPipeline } = await import('../pipelineRun.ts');
-        return runPipeline(spec, batch, tables, listener, nodePipelineLaunch());
+        return runPipeline(spec, batch, tables, listener, nodePipelineLaunch(), gnnModel);
       }
-      const engine = new CpuEngine(engineBatch(batch, spec.batching), spec.potential, tables);
+      const engine = new CpuEngine(engineBatch(batch, spec.batching), spec.potential, tables, gnnModel);
       return runOn(engine, runInput(spec, batch), listener);
     },
     async close() {},
