@@ -1,5 +1,5 @@
 /**
- * Bundles the Node entry points (the CLI and the Dawn benchmark) into dist-node/, for machines that get
+ * Bundles the Node entry points (the CLI, the Dawn benchmarks and the domain rank worker) into dist-node/, for machines that get
  * a copy of the program but not node_modules (e.g. a GPU server): only `webgpu` (Dawn) must be there;
  * Vite and Playwright are needed only by the Chromium backend.
  *   npm run build:node && node dist-node/md-workbench.js eval ... --backend dawn
@@ -16,7 +16,14 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'node20',
     rollupOptions: {
-      input: { 'md-workbench': 'src/cli/main.ts', ljDawn: 'bench/ljDawn.ts' },
+      input: {
+        'md-workbench': 'src/cli/main.ts',
+        ljDawn: 'bench/ljDawn.ts',
+        gnnDawn: 'bench/gnnDawn.ts',
+        decompositionDawn: 'bench/decompositionDawn.ts',
+        // Spawned by launchNode.ts as a worker_threads Worker (found beside the bundle).
+        'domain-rank-worker': 'src/engine/decomposition/node.worker.ts',
+      },
       external,
     },
   },

@@ -61,6 +61,11 @@ async function main(): Promise<void> {
       );
       return;
     }
+    case 'gnn': {
+      const { runBenchPageGnn } = await import('./gnn.ts');
+      globals.benchResult = await runBenchPageGnn(params, log);
+      return;
+    }
     case 'render': {
       const { runRenderPage } = await import('./renderPage.ts');
       globals.benchResult = await runRenderPage(

@@ -34,6 +34,18 @@ const benchmarks: Record<string, Benchmark> = {
     usage: async () => (await import('../bench/pipeline.ts')).pipelineUsage,
     run: async (argv) => (await import('../bench/pipeline.ts')).benchPipeline(argv),
   },
+  gnn: {
+    summary:
+      'NVE with the copper GNN (4,000, 32,000, 256,000 atoms): WebGPU engine in headless Chromium or Dawn (--backend dawn) vs the PyTorch twin (--torch python3)',
+    usage: async () => (await import('../bench/gnnRun.ts')).gnnUsage,
+    run: async (argv) => (await import('../bench/gnnRun.ts')).benchGnn(argv),
+  },
+  decomposition: {
+    summary:
+      'one system over 1, 2, 4 and 8 workers (domain decomposition; LJ argon and EAM Cu, 256,000 atoms): time per step and exchange share',
+    usage: async () => (await import('../bench/decomposition.ts')).decompositionUsage,
+    run: async (argv) => (await import('../bench/decomposition.ts')).benchDecomposition(argv),
+  },
   render: {
     summary:
       'viewer frame time with 10,000, 100,000 and 1,000,000 atoms (headless Chromium), and open page → first rendered frame of the default example',

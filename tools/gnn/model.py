@@ -55,7 +55,7 @@ def smooth_switch(r: torch.Tensor, rs: float, rc: float) -> torch.Tensor:
 
 def radial_basis(r: torch.Tensor, rc: float, k: int) -> torch.Tensor:
     w = rc / (k - 1)
-    mu = torch.arange(k, dtype=r.dtype) * w
+    mu = torch.arange(k, dtype=r.dtype, device=r.device) * w
     return torch.exp(-(((r[:, None] - mu[None, :]) / w) ** 2))
 
 
@@ -103,7 +103,7 @@ class GnnModel(nn.Module):
         for layer in self.layers:
             x = torch.cat([n[center], n[neighbor], e], dim=1)
             m = layer.message(x)
-            agg = torch.zeros(n_atoms, c["nDim"], dtype=d.dtype).index_add(0, center, s[:, None] * m) / c["sel"]
+            agg = torch.zeros(n_atoms, c["nDim"], dtype=d.dtype, device=d.device).index_add(0, center, s[:, None] * m) / c["sel"]
             if layer.edge is not None:
                 e = e + layer.edge(x)
             n = n + layer.node(torch.cat([n, agg], dim=1)) * mask
