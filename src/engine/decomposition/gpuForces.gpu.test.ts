@@ -14,6 +14,7 @@ import { eamReference } from '../reference/eam.ts';
 import type { ForceResult } from '../reference/forceResult.ts';
 import { lennardJonesReference } from '../reference/lennardJones.ts';
 import { morseReference } from '../reference/morse.ts';
+import { buildFcc } from '../structures/index.ts';
 import {
   DOMAIN_CASES,
   type DomainCase,
@@ -282,52 +283,79 @@ describe('WebGPU rank force field: EAM (F′ exchanged between the density and f
   });
 });
 
+/** NVE cases: argon at 300 K (LJ) and copper at 1,200 K (EAM, two readbacks and an F′ exchange per step). */
+const NVE_CASES: { name: string; potential: PotentialSpec; batch: () => Batch; dt: number }[] = [
+  { name: 'LJ argon', potential: LJ, batch: () => argonFcc(3, 0.05, 300, 5), dt: 5 },
+  {
+    name: 'EAM copper',
+    potential: CU,
+    batch: () =>
+      buildFcc({
+        kind: 'fcc',
+        element: 'Cu',
+        mass: 63.546,
+        latticeConstant: 3.615,
+        repeat: [4, 4, 4],
+        voidRadius: 0,
+        temperature: 1200,
+        jitter: 0.05,
+        seed: 5,
+      }),
+    dt: 2,
+  },
+];
+
 describe('WebGPU rank force field: dynamics', () => {
-  it('100 NVE steps on 2×2×2 (re-neighbouring every step) equal 1×1×1 within 1e-4 Å', async () => {
-    const batch = argonFcc(3, 0.05, 300, 5);
-    const dt = 5;
-    const steps = 100;
-    const run = (dims: [number, number, number], every: number, initialCapacity?: number) =>
-      onGpuGrid(
-        batch,
-        dims,
-        LJ,
-        undefined,
-        async (rank, ff) => {
-          const force = (r: DomainRank) => ff.compute(r, { energy: false, virial: false });
-          let f: LocalForces = await force(rank);
-          for (let s = 1; s <= steps; s++) f = await velocityVerletStep(rank, f, force, dt, s % every === 0);
-          return {
-            ids: rank.id.slice(0, rank.nLocal),
-            x: rank.unwrappedPositions(),
-            reloads: ff.rows.reloads,
-            created: ff.rows.created,
-          };
-        },
-        initialCapacity,
-      );
-    const wide = await withErrorScopes(device, () => run([2, 2, 2], 1));
-    const single = await withErrorScopes(device, () => run([1, 1, 1], 10));
-    const byId = (parts: { ids: Int32Array; x: Float64Array }[]) => {
-      const out = new Float64Array(3 * batch.nAtoms);
-      for (const p of parts) {
-        p.ids.forEach((id, k) => {
-          out.set(p.x.subarray(3 * k, 3 * k + 3), 3 * id);
-        });
-      }
-      return out;
-    };
-    const a = byId(wide);
-    const b = byId(single);
-    expectClose(a, b, 1e-4, 0, 'positions after 100 steps, 2×2×2 vs 1×1×1');
-    // The atoms moved: the comparison is not between two copies of the start.
-    let moved = 0;
-    for (let k = 0; k < a.length; k++) moved = Math.max(moved, Math.abs(a[k]! - batch.positions[k]!));
-    expect(moved).toBeGreaterThan(0.1);
-    // 1×1×1 took new rows only at its 10 re-neighbourings (positions only in between).
-    expect(single[0]!.reloads + single[0]!.created).toBe(steps / 10 + 1);
-    // 2×2×2 re-neighboured at every step: new rows at every compute, into the same engine unless
-    // they outgrew it.
-    for (const p of wide) expect(p.reloads + p.created).toBe(steps + 1);
-  });
+  it.each(NVE_CASES)(
+    '$name: 100 NVE steps on 2×2×2 (re-neighbouring every step) equal 1×1×1 within 1e-4 Å',
+    async (c) => {
+      const batch = c.batch();
+      const tables = await tablesOf(c.potential);
+      const dt = c.dt;
+      const steps = 100;
+      const run = (dims: [number, number, number], every: number, initialCapacity?: number) =>
+        onGpuGrid(
+          batch,
+          dims,
+          c.potential,
+          tables,
+          async (rank, ff) => {
+            const force = (r: DomainRank) => ff.compute(r, { energy: false, virial: false });
+            let f: LocalForces = await force(rank);
+            for (let s = 1; s <= steps; s++)
+              f = await velocityVerletStep(rank, f, force, dt, s % every === 0);
+            return {
+              ids: rank.id.slice(0, rank.nLocal),
+              x: rank.unwrappedPositions(),
+              reloads: ff.rows.reloads,
+              created: ff.rows.created,
+            };
+          },
+          initialCapacity,
+        );
+      const wide = await withErrorScopes(device, () => run([2, 2, 2], 1));
+      const single = await withErrorScopes(device, () => run([1, 1, 1], 10));
+      const byId = (parts: { ids: Int32Array; x: Float64Array }[]) => {
+        const out = new Float64Array(3 * batch.nAtoms);
+        for (const p of parts) {
+          p.ids.forEach((id, k) => {
+            out.set(p.x.subarray(3 * k, 3 * k + 3), 3 * id);
+          });
+        }
+        return out;
+      };
+      const a = byId(wide);
+      const b = byId(single);
+      expectClose(a, b, 1e-4, 0, 'positions after 100 steps, 2×2×2 vs 1×1×1');
+      // The atoms moved: the comparison is not between two copies of the start.
+      let moved = 0;
+      for (let k = 0; k < a.length; k++) moved = Math.max(moved, Math.abs(a[k]! - batch.positions[k]!));
+      expect(moved).toBeGreaterThan(0.1);
+      // 1×1×1 took new rows only at its 10 re-neighbourings (positions only in between).
+      expect(single[0]!.reloads + single[0]!.created).toBe(steps / 10 + 1);
+      // 2×2×2 re-neighboured at every step: new rows at every compute, into the same engine unless
+      // they outgrew it.
+      for (const p of wide) expect(p.reloads + p.created).toBe(steps + 1);
+    },
+  );
 });
