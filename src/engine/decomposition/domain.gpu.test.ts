@@ -7,35 +7,15 @@
  * silence tells) stops the run within 2 s, naming the rank and its box.
  */
 import { describe, expect, it } from 'vitest';
-import { type PipelineSpec, type PipelineSpecInput, parseSpec } from '../../io/spec.ts';
+import type { PipelineSpec, PipelineSpecInput } from '../../io/spec.ts';
 import type { EngineEvent, LogRecord } from '../api.ts';
 import { EngineHost } from '../host.ts';
 import { buildSystem } from '../structures/index.ts';
 import { DomainCoordinator, type DomainResult } from './coordinator.ts';
+import { hotArgonSpec } from './domain.testing.ts';
 import { browserDomainLaunch } from './launchBrowser.ts';
 
-function spec(grid: [number, number, number], steps: number): PipelineSpec {
-  const s = parseSpec({
-    version: 1,
-    system: {
-      kind: 'fcc',
-      element: 'Ar',
-      mass: 39.948,
-      latticeConstant: 5.7,
-      repeat: [4, 4, 4],
-      temperature: 200,
-      jitter: 0.1,
-      seed: 3,
-    },
-    potential: { kind: 'lennard-jones', epsilon: 0.0104, sigma: 3.4, cutoff: 8.5, shift: true },
-    neighbor: { skin: 1 },
-    stages: [{ kind: 'nve', steps, dt: 5, hooks: [{ kind: 'log', every: 10 }] }],
-    placement: { kind: 'domain', grid: [2, 1, 1] },
-  });
-  // One worker (the schema wants two for a split): the same runtime, only self-swaps.
-  s.placement = { kind: 'domain', grid };
-  return s;
-}
+const spec = hotArgonSpec;
 
 async function run(
   s: PipelineSpec,

@@ -2,6 +2,7 @@
  * Test helpers for the decomposition: run a batch on a rank grid in process, gather per-atom
  * results by global id, and compare with a single-rank f64 reference.
  */
+import { type PipelineSpec, parseSpec } from '../../io/spec.ts';
 import type { Batch } from '../batch.ts';
 import { fractional } from '../cell.ts';
 import type { ForceResult } from '../reference/forceResult.ts';
@@ -258,4 +259,31 @@ export function jitteredFcc(
     pbc: Uint8Array.from(pbc, (p) => (p ? 1 : 0)),
     systemIds: Int32Array.of(0),
   };
+}
+
+/**
+ * The runtime tests' system: hot argon at liquid density, 256 atoms in a 22.8 Å cube (subdomains of
+ * 11.4 Å on 2×2×2), `steps` NVE steps of 5 fs logged every 10, split over `grid` (1×1×1 included:
+ * the same runtime with only self-swaps, which the schema alone refuses).
+ */
+export function hotArgonSpec(grid: [number, number, number], steps: number): PipelineSpec {
+  const s = parseSpec({
+    version: 1,
+    system: {
+      kind: 'fcc',
+      element: 'Ar',
+      mass: 39.948,
+      latticeConstant: 5.7,
+      repeat: [4, 4, 4],
+      temperature: 200,
+      jitter: 0.1,
+      seed: 3,
+    },
+    potential: { kind: 'lennard-jones', epsilon: 0.0104, sigma: 3.4, cutoff: 8.5, shift: true },
+    neighbor: { skin: 1 },
+    stages: [{ kind: 'nve', steps, dt: 5, hooks: [{ kind: 'log', every: 10 }] }],
+    placement: { kind: 'domain', grid: [2, 1, 1] },
+  });
+  s.placement = { kind: 'domain', grid };
+  return s;
 }

@@ -8,39 +8,19 @@
  * thread ended.
  */
 import { describe, expect, it } from 'vitest';
-import { type PipelineSpec, parseSpec } from '../../io/spec.ts';
+import type { PipelineSpec } from '../../io/spec.ts';
 import type { EngineEvent, LogRecord } from '../api.ts';
 import { cloneBatch } from '../batch.ts';
 import { buildSystem } from '../structures/index.ts';
 import { DomainCoordinator, type DomainResult, describeRank } from './coordinator.ts';
+import { hotArgonSpec } from './domain.testing.ts';
 import { runRanks } from './inProcess.ts';
 import type { DomainLaunch } from './launch.ts';
 import { nodeDomainLaunch } from './launchNode.ts';
 import { type DomainRankEnd, runDomainRank } from './rankRunner.ts';
 import { createReferenceForceField } from './referenceForces.ts';
 
-const ARGON_LJ = { kind: 'lennard-jones', epsilon: 0.0104, sigma: 3.4, cutoff: 8.5, shift: true } as const;
-
-/** Hot argon at liquid density: 256 atoms in a 22.8 Å cube (subdomains of 11.4 Å on 2×2×2). */
-function spec(grid: [number, number, number], steps: number): PipelineSpec {
-  return parseSpec({
-    version: 1,
-    system: {
-      kind: 'fcc',
-      element: 'Ar',
-      mass: 39.948,
-      latticeConstant: 5.7,
-      repeat: [4, 4, 4],
-      temperature: 200,
-      jitter: 0.1,
-      seed: 3,
-    },
-    potential: ARGON_LJ,
-    neighbor: { skin: 1 },
-    stages: [{ kind: 'nve', steps, dt: 5, hooks: [{ kind: 'log', every: 10 }] }],
-    placement: { kind: 'domain', grid },
-  });
-}
+const spec = hotArgonSpec;
 
 /** A Node launch that also records when each worker thread ended. */
 function watchedLaunch(): { launch: DomainLaunch; exits: Map<number, number> } {
