@@ -3,6 +3,7 @@
  * real GPU (bundle: npm run build:node; only `webgpu` must sit in node_modules beside the bundle):
  *   node dist-node/gnnDawn.js bench --out FILE [bench options: bench/gnnRun.ts, e.g. --torch python3]
  *   node dist-node/gnnDawn.js nve --out FILE [--cells 10] [--steps 5000] [--dt 2] [--every 50]
+ *   node dist-node/gnnDawn.js profile --out FILE [--cells 10,20] [--steps 20]   (ms per stage)
  *   node dist-node/gnnDawn.js melt --out FILE --eam Cu_mishin1.eam.alloy [--cells 8 --layers 12 --vacuum 20]
  * Run from the repository root (reads public/models/, runs tools/gnn/bench_torch.py). DAWN_FLAGS
  * (';'-separated) passes Dawn toggles to create(). Writes JSON to FILE and a summary to stdout.
@@ -39,7 +40,7 @@ async function main(): Promise<void> {
       cells: { type: 'string' },
       layers: { type: 'string', default: '12' },
       vacuum: { type: 'string', default: '20' },
-      steps: { type: 'string', default: '5000' },
+      steps: { type: 'string' },
       dt: { type: 'string', default: '2' },
       every: { type: 'string', default: '50' },
       temperature: { type: 'string', default: '300' },
@@ -54,11 +55,20 @@ async function main(): Promise<void> {
   });
   if (!values.out) throw new Error(`${mode} needs --out FILE`);
   const model = await readBenchModel();
+  if (mode === 'profile') {
+    const { profileGnn } = await import('./gnnProfile.ts');
+    const runs = [];
+    for (const cells of (values.cells ?? '10,20').split(',').map(Number)) {
+      runs.push(await profileGnn({ cells, repeat: Number(values.steps ?? 20), model, gpu }, log));
+    }
+    await writeFile(values.out, `${JSON.stringify({ name: 'gnn-profile', command, runs }, null, 2)}\n`);
+    return;
+  }
   if (mode === 'nve') {
     const result = await runGnnNve(
       {
         cells: Number(values.cells ?? 10),
-        steps: Number(values.steps),
+        steps: Number(values.steps ?? 5000),
         dt: Number(values.dt),
         temperature: Number(values.temperature),
         sampleEvery: Number(values.every),
@@ -107,7 +117,7 @@ async function main(): Promise<void> {
     }
     return;
   }
-  throw new Error(`unknown mode '${mode}' (bench, nve or melt)`);
+  throw new Error(`unknown mode '${mode}' (bench, profile, nve or melt)`);
 }
 
 main().then(

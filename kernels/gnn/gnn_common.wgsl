@@ -4,7 +4,9 @@
 // TYPE_MAP (potential type → model type, −1 = NULL), the weight offsets EMBED_MLP, MSG_MLP[l],
 // NODE_MLP[l], EDGE_MLP[l], READOUT_MLP, TYPE_EMBEDDING, ENERGY_BIAS, and SEL_F (sel as f32).
 //
-// The model is the f64 reference src/engine/reference/gnn.ts in f32, pass by pass:
+// The pair passes (kernels/gnn/pair/, src/engine/gpu/gnnPairs.ts) use the declarations and MLP
+// helpers here too; the pass list and edge slots below are those of the slot path, which runs any
+// model. The model is the f64 reference src/engine/reference/gnn.ts in f32, pass by pass:
 //   gnn_edges.wgsl            F1  edge slots: cutoff, nearest-sel selection, reverse slot, s, e⁰
 //   gnn_nodes.wgsl            F2  n⁰ = type embedding; neighbor-count status
 //   gnn_message.wgsl          F3  m_ij = MLP_msg(x_ij), e_ij += MLP_edge(x_ij)      (per layer)

@@ -26,7 +26,7 @@ import type { GnnModel } from '../../io/gnnWeights.ts';
 import { checkElements } from '../../io/gnnWeights.ts';
 import type { GnnSpec } from '../../io/spec.ts';
 import type { WebGpuEngine } from '../gpu/engine.ts';
-import { createGnnRankSeam, GpuGnn, type GpuGnnRankSeam } from '../gpu/gnn.ts';
+import { createGnnRankSeam, type GpuGnnRankSeam, isGpuGnn } from '../gpu/gnn.ts';
 import type { ForceRequest } from './forceField.ts';
 import { gnnVisibility } from './gnn.ts';
 import { type GpuForceFieldOptions, type GpuRankForceField, RankEngine } from './gpuForces.ts';
@@ -75,7 +75,7 @@ export function createGpuGnnForceField(
   async function work(rank: DomainRank, request: ForceRequest, out: LocalForces): Promise<void> {
     const engine = await rows.upload(rank);
     const gnn = engine.gpuPotential;
-    if (!(gnn instanceof GpuGnn)) throw new Error(`expected the GNN potential, got ${gnn.label}`);
+    if (!isGpuGnn(gnn)) throw new Error(`expected the GNN potential, got ${gnn.label}`);
     if (seamEngine !== engine) {
       seam?.destroy();
       seam = await createGnnRankSeam(device, gnn, model, engine.buffers);

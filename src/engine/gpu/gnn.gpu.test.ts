@@ -11,11 +11,12 @@ import type { Batch } from '../batch.ts';
 import configurationsText from '../reference/fixtures/gnn/configurations.json?raw';
 import configText from '../reference/fixtures/gnn/random-cuag.json?raw';
 import tensorsUrl from '../reference/fixtures/gnn/random-cuag.safetensors?url';
-import { type GnnFixture, gnnFixtureBatch } from '../reference/gnn.testing.ts';
+import { type GnnFixture, gnnFixtureBatch, randomGnnModel, testGnnConfig } from '../reference/gnn.testing.ts';
 import { gnnReference } from '../reference/gnn.ts';
 import { buildFcc, concatenateBatches, mulberry32 } from '../structures/index.ts';
 import { createGpuEngine, type WebGpuEngine } from './engine.ts';
-import type { GpuGnn } from './gnn.ts';
+import { type GpuGnn, GpuGnnSlots } from './gnn.ts';
+import { GpuGnnPairs } from './gnnPairs.ts';
 import { expectMatchesReference } from './potentialTesting.ts';
 import { expectClose, testDevice, withErrorScopes } from './testing.ts';
 
@@ -141,6 +142,21 @@ describe('GNN on the GPU vs the f64 reference and the PyTorch fixtures', () => {
         missingReverse: 0,
       });
       engine.destroy();
+    });
+  });
+
+  test('both GPU paths: the pair path (one hidden layer) and the slot path (two) match the reference', async () => {
+    const batch = concatenateBatches([alloyCrystal(2, 13, 2), gnnFixtureBatch(fixtures[1]!, MASSES)]);
+    await withErrorScopes(device, async () => {
+      const { engine, atoms, stats } = await evaluate(batch);
+      expect(gnnOf(engine)).toBeInstanceOf(GpuGnnPairs);
+      expectMatchesReference(atoms, stats, gnnReference(batch, model), isNull(batch), 'pair path');
+      engine.destroy();
+      const deep = randomGnnModel(testGnnConfig({ hidden: [6, 5] }), 4);
+      const slots = await evaluate(batch, deep);
+      expect(gnnOf(slots.engine)).toBeInstanceOf(GpuGnnSlots);
+      expectMatchesReference(slots.atoms, slots.stats, gnnReference(batch, deep), isNull(batch), 'slot path');
+      slots.engine.destroy();
     });
   });
 

@@ -1,7 +1,10 @@
 /**
  * The message-passing GNN potential (DESIGN §6, weights docs/gnn-weights.md) on the GPU: the f64
- * reference src/engine/reference/gnn.ts in f32, pass by pass, as the kernels of kernels/gnn/ (their
- * list and the edge-slot layout are in kernels/gnn/gnn_common.wgsl). Forces and virials come from
+ * reference src/engine/reference/gnn.ts in f32. Two implementations behind {@link GpuGnn}: the pair
+ * path (gnnPairs.ts, kernels/gnn/pair/), which runs models whose MLPs have one hidden layer (the
+ * shipped ones) and stores nothing per edge, and the slot path here (kernels/gnn/gnn_*.wgsl, their
+ * list and the edge-slot layout in kernels/gnn/gnn_common.wgsl), which runs any model, pass by pass
+ * with per-edge features stored for every Verlet slot. Forces and virials come from
  * the hand-written backward kernels (no finite differences); they land in the engine's forces and
  * virials buffers, so statistics, stress and every dynamics work unchanged.
  *
@@ -30,6 +33,7 @@ import gnnTileWgsl from '../../../kernels/gnn/gnn_tile.wgsl?raw';
 import { checkElements, type GnnMlp, type GnnModel } from '../../io/gnnWeights.ts';
 import type { GnnSpec } from '../../io/spec.ts';
 import type { BatchBuffers } from './buffers.ts';
+import { compilePairPipelines, GpuGnnPairs, packPairWeights, pairPathSupports } from './gnnPairs.ts';
 import { type KernelSet, WORKGROUP_SIZE, workgroupsFor } from './kernels.ts';
 import type { GpuPotential, GpuPotentialContext } from './potential.ts';
 import { commonSource } from './shaders.ts';
@@ -192,8 +196,33 @@ interface Scratch {
   pairGrad: GPUBuffer;
 }
 
-/** The GNN passes over the engine's Verlet list. */
-export class GpuGnn implements GpuPotential {
+/**
+ * The GNN potential on the GPU, by stages for callers that work between them (a rank of a
+ * decomposition: decomposition/gnnGpu.ts). Two implementations: the pair path (gnnPairs.ts) for
+ * models whose MLPs have one hidden layer, and the slot path ({@link GpuGnnSlots}) for any model.
+ */
+export interface GpuGnn extends GpuPotential {
+  /**
+   * Encodes one stage of an evaluation in its own compute pass. In order: `start` (edges),
+   * `layer` l = 0 … L−1 (n^(l+1) from n^l), `readout` (E_i and n̄ = ∂E/∂n^L), `backward`
+   * l = L−1 … 0 (n̄ ← ∂E/∂n^l; for l = 0 possibly partial, as nothing reads it), `forces`.
+   */
+  encodeStage(encoder: GPUCommandEncoder, stage: GnnStage): void;
+  /** Node features n^l, [L+1][N][nDim] f32 in storage-row order (layer l at byte 4·l·N·nDim). */
+  readonly nodeFeatureBuffer: GPUBuffer;
+  /** Node-feature gradient n̄ of the current backward layer, [N][nDim] f32 in storage-row order. */
+  readonly nodeGradBuffer: GPUBuffer;
+  /** The neighbor-cap status of the last evaluation (awaits the GPU). */
+  readStatus(): Promise<GnnStatus>;
+}
+
+/** Whether a GPU potential is the GNN. */
+export function isGpuGnn(potential: GpuPotential): potential is GpuGnn {
+  return potential.label === 'gnn' && 'encodeStage' in potential;
+}
+
+/** The GNN passes over every slot of the engine's Verlet list (any model; the pair path is faster). */
+export class GpuGnnSlots implements GpuGnn {
   readonly label = 'gnn';
   private readonly weights: GPUBuffer;
   /** One GnnParams per layer (layer field differs). */
@@ -631,6 +660,7 @@ export async function createGpuGnn(
   ctx: GpuPotentialContext,
   spec: GnnSpec,
   model: GnnModel,
+  options: { slots?: boolean } = {},
 ): Promise<GpuGnn> {
   const typeMap = checkElements(model, spec.elements);
   if (typeMap.every((t) => t < 0)) throw new Error('the GNN potential maps every type to NULL');
@@ -646,6 +676,11 @@ export async function createGpuGnn(
   const { data, layout } = packGnnWeights(model);
   const prelude = gnnPrelude(model, typeMap, layout);
   const device = ctx.kernels.device;
+  if (pairPathSupports(model) && !options.slots) {
+    const pair = packPairWeights(model);
+    const pipelines = await compilePairPipelines(device, model, prelude, pair.layout);
+    return new GpuGnnPairs(device, ctx.buffers, model, pipelines, data, pair, ctx.neighbors);
+  }
   const tile = gnnTileSize(model, device.limits.maxComputeWorkgroupStorageSize);
   const names = Object.keys(PASSES) as GnnPass[];
   const compiled = await Promise.all(
@@ -672,5 +707,5 @@ export async function createGpuGnn(
     GnnPass,
     GPUComputePipeline
   >;
-  return new GpuGnn(ctx.kernels, ctx.buffers, model, pipelines, data, ctx.neighbors, tile);
+  return new GpuGnnSlots(ctx.kernels, ctx.buffers, model, pipelines, data, ctx.neighbors, tile);
 }
