@@ -185,6 +185,82 @@ export interface GnnStatus {
   missingReverse: number;
 }
 
+/**
+ * Writes the GnnParams uniform of every layer (gnn_common.wgsl): atoms, entries per row, the layer,
+ * threads per row of the 2-D per-thread dispatches, the cutoffs and sel of the model.
+ */
+export function writeGnnParams(
+  device: GPUDevice,
+  params: readonly GPUBuffer[],
+  model: GnnModel,
+  nAtoms: number,
+  slotsPerAtom: number,
+  threadsPerRow: number,
+): void {
+  const c = model.config;
+  const words = new ArrayBuffer(PARAMS_BYTES);
+  const u32 = new Uint32Array(words);
+  const f32 = new Float32Array(words);
+  params.forEach((buffer, l) => {
+    u32[0] = nAtoms;
+    u32[1] = slotsPerAtom;
+    u32[2] = l;
+    u32[3] = threadsPerRow;
+    f32[4] = c.rcut;
+    f32[5] = c.rcutSmooth;
+    u32[6] = c.sel;
+    device.queue.writeBuffer(buffer, 0, words);
+  });
+}
+
+/** One uniform buffer of GnnParams per layer. */
+export function createGnnParams(device: GPUDevice, model: GnnModel): GPUBuffer[] {
+  return Array.from({ length: model.config.nLayers }, (_, l) =>
+    device.createBuffer({
+      label: `gnn params layer ${l}`,
+      size: PARAMS_BYTES,
+      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+    }),
+  );
+}
+
+/** Compiles one GNN pass, throwing with the compiler's messages when it does not compile. */
+export async function compileGnnPass(
+  device: GPUDevice,
+  label: string,
+  code: string,
+): Promise<GPUComputePipeline> {
+  const module = device.createShaderModule({ label, code });
+  const info = await module.getCompilationInfo();
+  const errors = info.messages.filter((m) => m.type === 'error');
+  if (errors.length > 0) {
+    throw new Error(
+      `GNN pass ${label} does not compile: ${errors.map((m) => `${m.lineNum}:${m.linePos} ${m.message}`).join('; ')}`,
+    );
+  }
+  return device.createComputePipelineAsync({
+    label,
+    layout: 'auto',
+    compute: { module, entryPoint: 'main', constants: { WORKGROUP_SIZE } },
+  });
+}
+
+/** The status words of a GNN evaluation (awaits the GPU). */
+export async function readGnnStatus(device: GPUDevice, status: GPUBuffer): Promise<GnnStatus> {
+  const staging = device.createBuffer({
+    label: 'gnn status readback',
+    size: 16,
+    usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+  });
+  const encoder = device.createCommandEncoder({ label: 'read gnn status' });
+  encoder.copyBufferToBuffer(status, 0, staging, 0, 16);
+  device.queue.submit([encoder.finish()]);
+  await staging.mapAsync(GPUMapMode.READ);
+  const words = new Uint32Array(staging.getMappedRange().slice(0));
+  staging.destroy();
+  return { maxNeighbors: words[0]!, truncatedAtoms: words[1]!, missingReverse: words[2]! };
+}
+
 /** Per-evaluation scratch buffers, sized from the slots (neighbor capacity × atoms). */
 interface Scratch {
   slots: number;
@@ -226,7 +302,7 @@ export class GpuGnnSlots implements GpuGnn {
   readonly label = 'gnn';
   private readonly weights: GPUBuffer;
   /** One GnnParams per layer (layer field differs). */
-  private readonly params: GPUBuffer[] = [];
+  private readonly params: GPUBuffer[];
   private readonly nodeFeatures: GPUBuffer;
   private readonly aggregates: GPUBuffer;
   private readonly energies: GPUBuffer;
@@ -258,15 +334,7 @@ export class GpuGnnSlots implements GpuGnn {
     const f = 4;
     const make = (label: string, bytes: number) => this.buffer(`gnn ${label}`, bytes);
     this.weights = kernels.createBufferWith('gnn weights', weights, GPUBufferUsage.STORAGE);
-    for (let l = 0; l < c.nLayers; l++) {
-      this.params.push(
-        this.device.createBuffer({
-          label: `gnn params layer ${l}`,
-          size: PARAMS_BYTES,
-          usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
-        }),
-      );
-    }
+    this.params = createGnnParams(this.device, model);
     this.nodeFeatures = make('node features', f * (c.nLayers + 1) * n * c.nDim);
     this.aggregates = make('aggregates', f * c.nLayers * n * c.nDim);
     this.energies = make('energies', f * n);
@@ -334,19 +402,14 @@ export class GpuGnnSlots implements GpuGnn {
     const tiles = Math.ceil(slots / this.tile);
     const tileY = Math.ceil(tiles / limit);
     this.tileGroups = [Math.ceil(tiles / tileY), tileY];
-    const words = new ArrayBuffer(PARAMS_BYTES);
-    const u32 = new Uint32Array(words);
-    const f32 = new Float32Array(words);
-    for (let l = 0; l < c.nLayers; l++) {
-      u32[0] = n;
-      u32[1] = slotsPerAtom;
-      u32[2] = l;
-      u32[3] = this.slotGroups[0] * WORKGROUP_SIZE;
-      f32[4] = c.rcut;
-      f32[5] = c.rcutSmooth;
-      u32[6] = c.sel;
-      this.device.queue.writeBuffer(this.params[l]!, 0, words);
-    }
+    writeGnnParams(
+      this.device,
+      this.params,
+      this.model,
+      n,
+      slotsPerAtom,
+      this.slotGroups[0] * WORKGROUP_SIZE,
+    );
     return scratch;
   }
 
@@ -521,19 +584,8 @@ export class GpuGnnSlots implements GpuGnn {
   }
 
   /** The neighbor-cap status of the last evaluation (awaits the GPU). */
-  async readStatus(): Promise<GnnStatus> {
-    const staging = this.device.createBuffer({
-      label: 'gnn status readback',
-      size: 16,
-      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
-    });
-    const encoder = this.device.createCommandEncoder({ label: 'read gnn status' });
-    encoder.copyBufferToBuffer(this.status, 0, staging, 0, 16);
-    this.device.queue.submit([encoder.finish()]);
-    await staging.mapAsync(GPUMapMode.READ);
-    const words = new Uint32Array(staging.getMappedRange().slice(0));
-    staging.destroy();
-    return { maxNeighbors: words[0]!, truncatedAtoms: words[1]!, missingReverse: words[2]! };
+  readStatus(): Promise<GnnStatus> {
+    return readGnnStatus(this.device, this.status);
   }
 
   private destroyScratch(): void {
@@ -684,24 +736,7 @@ export async function createGpuGnn(
   const tile = gnnTileSize(model, device.limits.maxComputeWorkgroupStorageSize);
   const names = Object.keys(PASSES) as GnnPass[];
   const compiled = await Promise.all(
-    names.map(async (name) => {
-      const module = device.createShaderModule({
-        label: `gnn ${name}`,
-        code: gnnPassSource(prelude, name, tile),
-      });
-      const info = await module.getCompilationInfo();
-      const errors = info.messages.filter((m) => m.type === 'error');
-      if (errors.length > 0) {
-        throw new Error(
-          `GNN pass ${name} does not compile: ${errors.map((m) => `${m.lineNum}:${m.linePos} ${m.message}`).join('; ')}`,
-        );
-      }
-      return device.createComputePipelineAsync({
-        label: `gnn ${name}`,
-        layout: 'auto',
-        compute: { module, entryPoint: 'main', constants: { WORKGROUP_SIZE } },
-      });
-    }),
+    names.map((name) => compileGnnPass(device, `gnn ${name}`, gnnPassSource(prelude, name, tile))),
   );
   const pipelines = Object.fromEntries(names.map((name, k) => [name, compiled[k]!])) as Record<
     GnnPass,

@@ -38,14 +38,21 @@ import pairSelectWgsl from '../../../kernels/gnn/pair/select.wgsl?raw';
 import type { GnnLinear, GnnModel } from '../../io/gnnWeights.ts';
 import { radialBasis, smoothSwitch } from '../reference/gnnMlp.ts';
 import type { BatchBuffers } from './buffers.ts';
-import { type GnnStage, type GnnStatus, type GpuGnn, gnnTileSize } from './gnn.ts';
+import {
+  compileGnnPass,
+  createGnnParams,
+  type GnnStage,
+  type GnnStatus,
+  type GpuGnn,
+  gnnTileSize,
+  readGnnStatus,
+  writeGnnParams,
+} from './gnn.ts';
 import { WORKGROUP_SIZE, workgroupsFor } from './kernels.ts';
 import { commonSource } from './shaders.ts';
 
 /** Threads per workgroup of the per-atom pair passes (one workgroup per atom). */
 export const PAIR_WG = 64;
-/** Bytes of GnnParams (gnn_common.wgsl). */
-const PARAMS_BYTES = 32;
 
 /** Whether the pair path runs a model: every MLP has exactly one hidden layer. */
 export function pairPathSupports(model: GnnModel): boolean {
@@ -394,21 +401,7 @@ export async function compilePairPipelines(
     gnnCommonWgsl,
     pairSelectWgsl,
   ];
-  const compile = async (label: string, code: string) => {
-    const module = device.createShaderModule({ label, code });
-    const info = await module.getCompilationInfo();
-    const errors = info.messages.filter((m) => m.type === 'error');
-    if (errors.length > 0) {
-      throw new Error(
-        `GNN pass ${label} does not compile: ${errors.map((m) => `${m.lineNum}:${m.linePos} ${m.message}`).join('; ')}`,
-      );
-    }
-    return device.createComputePipelineAsync({
-      label,
-      layout: 'auto',
-      compute: { module, entryPoint: 'main', constants: { WORKGROUP_SIZE } },
-    });
-  };
+  const compile = (label: string, code: string) => compileGnnPass(device, label, code);
   const atomNames = Object.keys(PASSES) as PairPass[];
   const L = model.config.nLayers;
   const layers = Array.from({ length: L }, (_, l) => l);
@@ -473,7 +466,7 @@ export class GpuGnnPairs implements GpuGnn {
   private readonly edgeWeightsT: GPUBuffer;
   private readonly table: GPUBuffer;
   private readonly projWeights: GPUBuffer;
-  private readonly params: GPUBuffer[] = [];
+  private readonly params: GPUBuffer[];
   private readonly nodeFeatures: GPUBuffer;
   private readonly aggregates: GPUBuffer;
   private readonly energies: GPUBuffer;
@@ -528,15 +521,7 @@ export class GpuGnnPairs implements GpuGnn {
     this.edgeWeightsT = upload('gnn edge weights (transposed)', edgeWeights.dataT, usage);
     this.table = upload('gnn embedding table', embeddingTable(model), GPUBufferUsage.STORAGE);
     this.projWeights = upload('gnn projection weights', packProjectionWeights(model), GPUBufferUsage.STORAGE);
-    for (let l = 0; l < c.nLayers; l++) {
-      this.params.push(
-        device.createBuffer({
-          label: `gnn params layer ${l}`,
-          size: PARAMS_BYTES,
-          usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
-        }),
-      );
-    }
+    this.params = createGnnParams(device, model);
     this.nodeFeatures = make('node features', 4 * (c.nLayers + 1) * n * c.nDim);
     this.aggregates = make('aggregates', 4 * c.nLayers * n * c.nDim);
     this.energies = make('energies', 4 * n);
@@ -565,7 +550,6 @@ export class GpuGnnPairs implements GpuGnn {
   }
 
   private createScratch(neighbors: GPUBuffer): PairScratch {
-    const c = this.model.config;
     const n = this.b.nAtoms;
     // Rows of the Verlet list: counts, then `capacity` entry rows (the buffer may hold more).
     const capacity = Math.max(1, Math.floor(neighbors.size / (4 * n)) - 1);
@@ -588,19 +572,7 @@ export class GpuGnnPairs implements GpuGnn {
       links: make('pair links', 4 * n * capacity),
       rbar: make('pair gradient', 4 * n * capacity),
     };
-    const words = new ArrayBuffer(PARAMS_BYTES);
-    const u32 = new Uint32Array(words);
-    const f32 = new Float32Array(words);
-    for (let l = 0; l < c.nLayers; l++) {
-      u32[0] = n;
-      u32[1] = capacity;
-      u32[2] = l;
-      u32[3] = this.projectGrid[0] * WORKGROUP_SIZE;
-      f32[4] = c.rcut;
-      f32[5] = c.rcutSmooth;
-      u32[6] = c.sel;
-      this.device.queue.writeBuffer(this.params[l]!, 0, words);
-    }
+    writeGnnParams(this.device, this.params, this.model, n, capacity, this.projectGrid[0] * WORKGROUP_SIZE);
     return scratch;
   }
 
@@ -844,19 +816,8 @@ export class GpuGnnPairs implements GpuGnn {
     return this.nodeGrad;
   }
 
-  async readStatus(): Promise<GnnStatus> {
-    const staging = this.device.createBuffer({
-      label: 'gnn status readback',
-      size: 16,
-      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
-    });
-    const encoder = this.device.createCommandEncoder({ label: 'read gnn status' });
-    encoder.copyBufferToBuffer(this.status, 0, staging, 0, 16);
-    this.device.queue.submit([encoder.finish()]);
-    await staging.mapAsync(GPUMapMode.READ);
-    const words = new Uint32Array(staging.getMappedRange().slice(0));
-    staging.destroy();
-    return { maxNeighbors: words[0]!, truncatedAtoms: words[1]!, missingReverse: words[2]! };
+  readStatus(): Promise<GnnStatus> {
+    return readGnnStatus(this.device, this.status);
   }
 
   private destroyScratch(): void {
