@@ -33,7 +33,13 @@ import gnnTileWgsl from '../../../kernels/gnn/gnn_tile.wgsl?raw';
 import { checkElements, type GnnMlp, type GnnModel } from '../../io/gnnWeights.ts';
 import type { GnnSpec } from '../../io/spec.ts';
 import type { BatchBuffers } from './buffers.ts';
-import { compilePairPipelines, GpuGnnPairs, packPairWeights, pairPathSupports } from './gnnPairs.ts';
+import {
+  compilePairPipelines,
+  GpuGnnPairs,
+  packPairWeights,
+  pairPathFits,
+  pairPathSupports,
+} from './gnnPairs.ts';
 import { type KernelSet, WORKGROUP_SIZE, workgroupsFor } from './kernels.ts';
 import type { GpuPotential, GpuPotentialContext } from './potential.ts';
 import { commonSource } from './shaders.ts';
@@ -705,14 +711,14 @@ export function gnnPassSource(prelude: string, pass: GnnPass, tile = 1): string 
 
 /**
  * The GNN of `spec` with its `model` on the engine's batch and neighbor list (built with rcut +
- * skin). Throws for elements the model lacks (naming them), atom types beyond `spec.elements`, and
+ * skin): the pair path where the model and device allow it (one hidden layer per MLP), else the slot
+ * path. Throws for elements the model lacks (naming them), atom types beyond `spec.elements`, and
  * buffers beyond the device's storage binding limit.
  */
 export async function createGpuGnn(
   ctx: GpuPotentialContext,
   spec: GnnSpec,
   model: GnnModel,
-  options: { slots?: boolean } = {},
 ): Promise<GpuGnn> {
   const typeMap = checkElements(model, spec.elements);
   if (typeMap.every((t) => t < 0)) throw new Error('the GNN potential maps every type to NULL');
@@ -728,8 +734,8 @@ export async function createGpuGnn(
   const { data, layout } = packGnnWeights(model);
   const prelude = gnnPrelude(model, typeMap, layout);
   const device = ctx.kernels.device;
-  if (pairPathSupports(model) && !options.slots) {
-    const pair = packPairWeights(model);
+  const pair = pairPathSupports(model) ? packPairWeights(model) : null;
+  if (pair && pairPathFits(device, pair.layout)) {
     const pipelines = await compilePairPipelines(device, model, prelude, pair.layout);
     return new GpuGnnPairs(device, ctx.buffers, model, pipelines, data, pair, ctx.neighbors);
   }

@@ -14,9 +14,10 @@
  *              contributions to n̄ (edge i → j and j → i recomputed in i's workgroup: no scatter)
  *   forces     pair gradient (r̄_ij of every edge), forces and per-atom virials from r̄_ij + r̄_ji
  *
- * An edge costs about (K + 2E)·H multiply-adds per layer it passes through, against (2N + E)·H +
- * H·N for the concatenated MLPs of the slot path (gnn.ts), and memory per edge is 28 bytes, so
- * large systems fit the storage binding limit. The stages keep the slot path's contract for the
+ * An edge costs E·H multiply-adds per first layer it passes through (plus H·E per edge-MLP output
+ * layer), against (2N + E)·H + H·N for the concatenated MLPs of the slot path (gnn.ts); the edge
+ * embedding is a table of r (embeddingTable). Memory per pair is 28 bytes (pairs, keys, links, r̄),
+ * so large systems fit the storage binding limit. The stages keep the slot path's contract for the
  * decomposition (decomposition/gnnGpu.ts): node features [L+1][N][nDim], n̄ [N][nDim] after each
  * backward stage l ≥ 1 (after backward 0 it holds only the node-MLP part: n⁰'s gradient feeds nothing).
  */
@@ -57,6 +58,17 @@ export const PAIR_WG = 64;
 /** Whether the pair path runs a model: every MLP has exactly one hidden layer. */
 export function pairPathSupports(model: GnnModel): boolean {
   return model.config.hidden.length === 1;
+}
+
+/**
+ * Whether the pair passes fit the device: the edge weights in uniform buffers, or else two more
+ * storage buffers than the 8 the edge backward binds.
+ */
+export function pairPathFits(device: GPUDevice, layout: PairWeightLayout): boolean {
+  return (
+    16 * Math.max(layout.length, layout.lengthT) <= device.limits.maxUniformBufferBindingSize ||
+    device.limits.maxStorageBuffersPerShaderStage >= 10
+  );
 }
 
 const vec4s = (n: number) => Math.ceil(n / 4);
