@@ -5,7 +5,7 @@
  */
 import { requestGpuDevice } from '../src/engine/device.ts';
 import { createGpuEngine } from '../src/engine/gpu/engine.ts';
-import type { GnnStage } from '../src/engine/gpu/gnn.ts';
+import { gnnEvaluationStages } from '../src/engine/gpu/gnn.ts';
 import type { GpuGnnPairs } from '../src/engine/gpu/gnnPairs.ts';
 import { gnnOf } from './gnn.ts';
 import { GNN_BENCH, GNN_SPEC, type GnnModelFiles, gnnBenchBatch, parseBenchModel } from './gnnProblem.ts';
@@ -24,14 +24,7 @@ export async function profileGnn(
   engine.encodeCompute(full);
   device.queue.submit([full.finish()]);
   await device.queue.onSubmittedWorkDone();
-  const L = model.config.nLayers;
-  const stages: GnnStage[] = [
-    { stage: 'start' },
-    ...Array.from({ length: L }, (_, l): GnnStage => ({ stage: 'layer', layer: l })),
-    { stage: 'readout' },
-    ...Array.from({ length: L }, (_, l): GnnStage => ({ stage: 'backward', layer: L - 1 - l })),
-    { stage: 'forces' },
-  ];
+  const stages = gnnEvaluationStages(model.config.nLayers);
   const result: Record<string, number> = {};
   const time = async (label: string, encode: (e: GPUCommandEncoder) => void) => {
     const start = performance.now();

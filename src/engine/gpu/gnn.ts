@@ -87,6 +87,17 @@ export type GnnStage =
   | { stage: 'backward'; layer: number }
   | { stage: 'forces' };
 
+/** The stages of one evaluation, in order, for a model of `nLayers` layers. */
+export function gnnEvaluationStages(nLayers: number): GnnStage[] {
+  return [
+    { stage: 'start' },
+    ...Array.from({ length: nLayers }, (_, l): GnnStage => ({ stage: 'layer', layer: l })),
+    { stage: 'readout' },
+    ...Array.from({ length: nLayers }, (_, l): GnnStage => ({ stage: 'backward', layer: nLayers - 1 - l })),
+    { stage: 'forces' },
+  ];
+}
+
 /** Bytes of a GnnEdge (gnn_common.wgsl). */
 const EDGE_BYTES = 48;
 /** Bytes of GnnParams. */
@@ -309,6 +320,7 @@ export class GpuGnnSlots implements GpuGnn {
   private readonly weights: GPUBuffer;
   /** One GnnParams per layer (layer field differs). */
   private readonly params: GPUBuffer[];
+  private readonly stages: GnnStage[];
   private readonly nodeFeatures: GPUBuffer;
   private readonly aggregates: GPUBuffer;
   private readonly energies: GPUBuffer;
@@ -341,6 +353,7 @@ export class GpuGnnSlots implements GpuGnn {
     const make = (label: string, bytes: number) => this.buffer(`gnn ${label}`, bytes);
     this.weights = kernels.createBufferWith('gnn weights', weights, GPUBufferUsage.STORAGE);
     this.params = createGnnParams(this.device, model);
+    this.stages = gnnEvaluationStages(c.nLayers);
     this.nodeFeatures = make('node features', f * (c.nLayers + 1) * n * c.nDim);
     this.aggregates = make('aggregates', f * c.nLayers * n * c.nDim);
     this.energies = make('energies', f * n);
@@ -523,12 +536,7 @@ export class GpuGnnSlots implements GpuGnn {
   encode(encoder: GPUCommandEncoder): void {
     encoder.clearBuffer(this.status);
     const pass = encoder.beginComputePass({ label: 'gnn' });
-    this.record(pass, { stage: 'start' });
-    const L = this.model.config.nLayers;
-    for (let l = 0; l < L; l++) this.record(pass, { stage: 'layer', layer: l });
-    this.record(pass, { stage: 'readout' });
-    for (let l = L - 1; l >= 0; l--) this.record(pass, { stage: 'backward', layer: l });
-    this.record(pass, { stage: 'forces' });
+    for (const stage of this.stages) this.record(pass, stage);
     pass.end();
   }
 

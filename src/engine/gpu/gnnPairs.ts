@@ -45,6 +45,7 @@ import {
   type GnnStage,
   type GnnStatus,
   type GpuGnn,
+  gnnEvaluationStages,
   gnnTileSize,
   readGnnStatus,
   writeGnnParams,
@@ -494,14 +495,12 @@ export class GpuGnnPairs implements GpuGnn {
     atom: Partial<Record<PairPass, GPUBindGroup[]>>;
     edge: Partial<Record<EdgePass, (GPUBindGroup | undefined)[]>>;
   } = { atom: {}, edge: {} };
-  /** One workgroup per atom, 2-D. */
-  private readonly atomGrid: [number, number];
-  /** One thread per atom. */
-  private readonly atomThreads: number;
-  /** One thread per atom, part and output (project), 2-D. */
-  private readonly projectGrid: [number, number];
-  /** One workgroup per tile of atoms, 2-D. */
-  private readonly tileGrid: [number, number];
+  /**
+   * Workgroups of each dispatch shape (2-D): one thread per atom, one workgroup per atom, one thread
+   * per atom, part and output (project), one workgroup per tile of atoms.
+   */
+  private readonly grids: Record<'atoms' | 'workgroups' | 'project' | 'tiles', [number, number]>;
+  private readonly stages: GnnStage[];
 
   constructor(
     device: GPUDevice,
@@ -552,10 +551,13 @@ export class GpuGnnPairs implements GpuGnn {
       const y = Math.max(1, Math.ceil(count / limit));
       return [Math.max(1, Math.ceil(count / y)), y];
     };
-    this.atomGrid = grid(n);
-    this.atomThreads = workgroupsFor(n, device);
-    this.projectGrid = grid(Math.ceil((16 * H4 * n) / WORKGROUP_SIZE));
-    this.tileGrid = grid(Math.ceil(n / pipelines.tile));
+    this.grids = {
+      atoms: [workgroupsFor(n, device), 1],
+      workgroups: grid(n),
+      project: grid(Math.ceil((16 * H4 * n) / WORKGROUP_SIZE)),
+      tiles: grid(Math.ceil(n / pipelines.tile)),
+    };
+    this.stages = gnnEvaluationStages(c.nLayers);
     this.neighbors = neighbors;
     this.scratch = this.createScratch(neighbors);
     this.bind();
@@ -584,7 +586,7 @@ export class GpuGnnPairs implements GpuGnn {
       links: make('pair links', 4 * n * capacity),
       rbar: make('pair gradient', 4 * n * capacity),
     };
-    writeGnnParams(this.device, this.params, this.model, n, capacity, this.projectGrid[0] * WORKGROUP_SIZE);
+    writeGnnParams(this.device, this.params, this.model, n, capacity, this.grids.project[0] * WORKGROUP_SIZE);
     return scratch;
   }
 
@@ -740,12 +742,7 @@ export class GpuGnnPairs implements GpuGnn {
   encode(encoder: GPUCommandEncoder): void {
     encoder.clearBuffer(this.status);
     const pass = encoder.beginComputePass({ label: 'gnn' });
-    const L = this.model.config.nLayers;
-    this.record(pass, { stage: 'start' });
-    for (let l = 0; l < L; l++) this.record(pass, { stage: 'layer', layer: l });
-    this.record(pass, { stage: 'readout' });
-    for (let l = L - 1; l >= 0; l--) this.record(pass, { stage: 'backward', layer: l });
-    this.record(pass, { stage: 'forces' });
+    for (const stage of this.stages) this.record(pass, stage);
     pass.end();
   }
 
@@ -780,19 +777,13 @@ export class GpuGnnPairs implements GpuGnn {
       if (!take(name)) return;
       pass.setPipeline(this.pipelines.atom[name]);
       pass.setBindGroup(0, this.groups.atom[name]![layer]!);
-      const [x, y] = {
-        atoms: [this.atomThreads, 1],
-        workgroups: this.atomGrid,
-        project: this.projectGrid,
-        tiles: this.tileGrid,
-      }[shape];
-      pass.dispatchWorkgroups(x!, y);
+      pass.dispatchWorkgroups(...this.grids[shape]);
     };
     const edge = (name: EdgePass, layer: number) => {
       if (!take(name)) return;
       pass.setPipeline(this.pipelines.edge[name][layer]!);
       pass.setBindGroup(0, this.groups.edge[name]![layer]!);
-      pass.dispatchWorkgroups(this.atomGrid[0], this.atomGrid[1]);
+      pass.dispatchWorkgroups(...this.grids.workgroups);
     };
     switch (stage.stage) {
       case 'start':
