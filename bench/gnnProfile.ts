@@ -48,7 +48,8 @@ export async function profileGnn(
     }
   }
   await time('whole evaluation', (e) => engine.encodeCompute(e));
-  log(`gnn profile, ${batch.nAtoms} atoms: ${JSON.stringify(result)}`);
+  const storage = device.limits.maxComputeWorkgroupStorageSize;
+  log(`gnn profile, ${batch.nAtoms} atoms (workgroup storage ${storage} B): ${JSON.stringify(result)}`);
   engine.destroy();
   device.destroy();
   return { atoms: batch.nAtoms, stages: result };

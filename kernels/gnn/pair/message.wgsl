@@ -1,12 +1,12 @@
-// GNN pair path F3 of layer LAYER (one workgroup per atom i): over i's edges i → j (LINK_OUT), the sums
-// S_i = Σ_j s_ij silu(h_ij) and σ_i = Σ_j s_ij of common.wgsl, h_ij the message MLP's hidden
-// pre-activation (edgeMessage, generated: e^LAYER recomputed from r through the embedding and the
+// GNN pair path F3 of layer LAYER (one workgroup per atom i, common.wgsl): over i's edges i → j
+// (LINK_OUT), the sums S_i = Σ_j s_ij silu(h_ij) and σ_i = Σ_j s_ij, h_ij the message MLP's hidden
+// pre-activation (tileChunk, generated: e^LAYER recomputed from r through the embedding and the
 // edge MLPs of the layers before). node_update.wgsl applies the message MLP's last layer to them.
 
-/// [N][H4 + 1]: S_i, then (σ_i, 0, 0, 0).
-@group(0) @binding(2) var<storage, read_write> edgeSums: array<vec4f>;
+/// [N][HP + 4]: S_i, then (σ_i, 0, 0, 0).
+@group(0) @binding(2) var<storage, read_write> edgeSums: array<f32>;
 
-@compute @workgroup_size(PAIR_WG)
+@compute @workgroup_size(TILE_WG)
 fn main(
   @builtin(workgroup_id) wid: vec3u,
   @builtin(num_workgroups) groups: vec3u,
@@ -16,34 +16,25 @@ fn main(
   if (i >= params.nAtoms) {
     return;
   }
-  for (var b = tid; b < SUM_SIZE; b += PAIR_WG) {
-    pairSums[b] = vec4f(0.0);
-  }
   let m = atomSel[i].x;
-  let row = i * params.slotsPerAtom;
-  var acc: HV;
+  var sum = 0.0;
   var sigma = 0.0;
-  for (var q = tid; q < m; q += PAIR_WG) {
-    if ((links[row + q] & LINK_OUT) == 0u) {
-      continue;
+  for (var r0 = 0u; r0 < m; r0 += ROWS) {
+    let rows = min(ROWS, m - r0);
+    loadRows(i, r0, rows, tid);
+    if (tid == 0u) {
+      for (var e = 0u; e < rows; e++) {
+        sigma += rowS[e];
+      }
     }
-    let p = pairs[row + q];
-    let r = length(p.xyz);
-    let s = smoothSwitch(r).x;
-    let message = edgeMessage(i, neighborRow(bitcast<u32>(p.w)), r, s);
-    for (var o = 0u; o < H4; o++) {
-      acc[o] += message[o];
-    }
-    sigma += s;
+    sum += tileChunk(rows, tid);
   }
-  workgroupBarrier();
-  reduceH(acc, tid, 0u);
-  let total = reduceScalar(sigma, tid);
-  let at = i * (H4 + 1u);
-  for (var b = tid; b < H4; b += PAIR_WG) {
-    edgeSums[at + b] = pairSums[b];
+  let total = laneTotal(sum, 0u, HP, tid);
+  let at = i * (HP + 4u);
+  if (tid < HP) {
+    edgeSums[at + tid] = total;
   }
-  if (tid == 0u) {
-    edgeSums[at + H4] = vec4f(total, 0.0, 0.0, 0.0);
+  if (tid < 4u) {
+    edgeSums[at + HP + tid] = select(0.0, sigma, tid == 0u);
   }
 }

@@ -1,12 +1,19 @@
-// GNN pair path B1 (one workgroup per atom i, a thread per pair): r̄_ij = ∂E/∂r_ij of every edge
-// i → j (LINK_OUT; 0 for other pairs) into rbar[i·CAP + q] (pairGradient, generated: the edge's
-// forward from r, then backward through every layer: the switch in each layer's sum,
-// ∂E/∂s = G_i · silu(h_ij) + c_i, and ∂E/∂e⁰ back through the embedding to φ(r)·s(r)).
+// GNN pair path B1 (one workgroup per atom i, common.wgsl): r̄_ij = ∂E/∂r_ij of every edge i → j
+// (LINK_OUT; 0 for other pairs) into rbar[i·CAP + q]. tileChunk (generated) runs each row's forward
+// from r and its backward through every layer, leaving ē = ∂E/∂e⁰ in tileEb and Σ_l G_l ⊙ silu(h_l)
+// in tileT (the switch's share ∂E/∂s_ij = Σ_l (G_l,i · silu(h_l,ij) + c_l,i)); the rows then take
+// r̄ = ē · de⁰/dr + ∂E/∂s · ds/dr.
 
 /// [N][CAP].
 @group(0) @binding(2) var<storage, read_write> rbar: array<f32>;
+/// [L][N][HP + 4]: G_l,i, then (c_l,i, 0, 0, 0) (node_backward.wgsl).
+@group(0) @binding(13) var<storage, read> gate: array<f32>;
 
-@compute @workgroup_size(PAIR_WG)
+fn gateAt(l: u32, atom: u32, o: u32) -> f32 {
+  return gate[(l * params.nAtoms + atom) * (HP + 4u) + o];
+}
+
+@compute @workgroup_size(TILE_WG)
 fn main(
   @builtin(workgroup_id) wid: vec3u,
   @builtin(num_workgroups) groups: vec3u,
@@ -17,15 +24,28 @@ fn main(
     return;
   }
   let m = atomSel[i].x;
-  let row = i * params.slotsPerAtom;
-  for (var q = tid; q < m; q += PAIR_WG) {
-    var value = 0.0;
-    if ((links[row + q] & LINK_OUT) != 0u) {
-      let p = pairs[row + q];
-      let r = length(p.xyz);
-      let sw = smoothSwitch(r);
-      value = pairGradient(i, neighborRow(bitcast<u32>(p.w)), r, sw.x, sw.y);
+  var c = 0.0;
+  for (var l = 0u; l < N_LAYERS; l++) {
+    c += gateAt(l, i, HP);
+  }
+  for (var r0 = 0u; r0 < m; r0 += ROWS) {
+    let rows = min(ROWS, m - r0);
+    loadRows(i, r0, rows, tid);
+    tileChunk(rows, tid);
+    if (tid < rows) {
+      let e = tid;
+      let r = rowR[e];
+      var sbar = c;
+      for (var k = 0u; k < H4; k++) {
+        let t = tileT[e * H4 + k];
+        sbar += t.x + t.y + t.z + t.w;
+      }
+      var value = rowDs[e] * sbar;
+      for (var k = 0u; k < EP / 4u; k++) {
+        value += dot(tileEb[e * (EP / 4u) + k], embedSlope(r, k));
+      }
+      rbar[i * params.slotsPerAtom + r0 + e] = select(0.0, value, rowS[e] > 0.0);
     }
-    rbar[row + q] = value;
+    workgroupBarrier();
   }
 }

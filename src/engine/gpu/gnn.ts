@@ -33,10 +33,10 @@ import gnnTileWgsl from '../../../kernels/gnn/gnn_tile.wgsl?raw';
 import { checkElements, type GnnMlp, type GnnModel } from '../../io/gnnWeights.ts';
 import type { GnnSpec } from '../../io/spec.ts';
 import type { BatchBuffers } from './buffers.ts';
+import { packEdgeParams } from './gnnEdgeTiles.ts';
 import {
   compilePairPipelines,
   GpuGnnPairs,
-  packPairWeights,
   pairPathFits,
   pairPathSupports,
 } from './gnnPairs.ts';
@@ -742,10 +742,10 @@ export async function createGpuGnn(
   const { data, layout } = packGnnWeights(model);
   const prelude = gnnPrelude(model, typeMap, layout);
   const device = ctx.kernels.device;
-  const pair = pairPathSupports(model) ? packPairWeights(model) : null;
-  if (pair && pairPathFits(device, pair.layout)) {
+  const pair = pairPathSupports(model) ? packEdgeParams(model) : null;
+  if (pair && pairPathFits(device, model, pair.layout)) {
     const pipelines = await compilePairPipelines(device, model, prelude, pair.layout);
-    return new GpuGnnPairs(device, ctx.buffers, model, pipelines, data, pair, ctx.neighbors);
+    return new GpuGnnPairs(device, ctx.buffers, model, pipelines, data, pair.data, ctx.neighbors);
   }
   const tile = gnnTileSize(model, device.limits.maxComputeWorkgroupStorageSize);
   const names = Object.keys(PASSES) as GnnPass[];

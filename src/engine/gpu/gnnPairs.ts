@@ -36,8 +36,7 @@ import pairGradientWgsl from '../../../kernels/gnn/pair/pair_gradient.wgsl?raw';
 import pairProjectWgsl from '../../../kernels/gnn/pair/project.wgsl?raw';
 import pairReadoutWgsl from '../../../kernels/gnn/pair/readout.wgsl?raw';
 import pairSelectWgsl from '../../../kernels/gnn/pair/select.wgsl?raw';
-import type { GnnLinear, GnnModel } from '../../io/gnnWeights.ts';
-import { radialBasis, smoothSwitch } from '../reference/gnnMlp.ts';
+import type { GnnModel } from '../../io/gnnWeights.ts';
 import type { BatchBuffers } from './buffers.ts';
 import {
   compileGnnPass,
@@ -50,6 +49,13 @@ import {
   readGnnStatus,
   writeGnnParams,
 } from './gnn.ts';
+import {
+  type EdgeParamLayout,
+  type EdgeTileShape,
+  edgeTilePass,
+  edgeTileWorkgroup,
+  TABLE_KNOTS,
+} from './gnnEdgeTiles.ts';
 import { WORKGROUP_SIZE, workgroupsFor } from './kernels.ts';
 import { commonSource } from './shaders.ts';
 
@@ -61,165 +67,7 @@ export function pairPathSupports(model: GnnModel): boolean {
   return model.config.hidden.length === 1;
 }
 
-/**
- * Whether the pair passes fit the device: the edge weights in uniform buffers, or else two more
- * storage buffers than the 8 the edge backward binds.
- */
-export function pairPathFits(device: GPUDevice, layout: PairWeightLayout): boolean {
-  return (
-    16 * Math.max(layout.length, layout.lengthT) <= device.limits.maxUniformBufferBindingSize ||
-    device.limits.maxStorageBuffersPerShaderStage >= 10
-  );
-}
-
 const vec4s = (n: number) => Math.ceil(n / 4);
-
-/** Knots of the edge-embedding table over [0, rcut] (pair/common.wgsl embedAt). */
-export const TABLE_KNOTS = 4096;
-
-/**
- * The edge embedding e⁰(r) = MLP_embed(φ(r)·s(r)) and de⁰/dr at TABLE_KNOTS knots r_m = m·h,
- * h = rcut / (TABLE_KNOTS − 1), in f64 (forward mode through the MLP), as the f32 intervals of
- * pair/common.wgsl's cubic Hermite interpolation: [interval m][y_m, y_(m+1) − y_m, h·y′_m,
- * h·y′_(m+1)][4·E4]. Interpolation error is far below f32 rounding (knots 1.3e-3 Å apart at
- * rcut 5.5 Å, against Gaussians rcut/(nBasis − 1) wide).
- */
-export function embeddingTable(model: GnnModel): Float32Array<ArrayBuffer> {
-  const c = model.config;
-  const e4 = 4 * vec4s(c.eDim);
-  const h = c.rcut / (TABLE_KNOTS - 1);
-  const phi = new Float64Array(c.nBasis);
-  const dphi = new Float64Array(c.nBasis);
-  const sw = new Float64Array(2);
-  const [l1, l2] = model.edgeEmbedding as [GnnLinear, GnnLinear];
-  const x = new Float64Array(c.nBasis);
-  const dx = new Float64Array(c.nBasis);
-  const a = new Float64Array(l1.nOut);
-  const da = new Float64Array(l1.nOut);
-  const values = new Float64Array(TABLE_KNOTS * e4);
-  const slopes = new Float64Array(TABLE_KNOTS * e4);
-  for (let m = 0; m < TABLE_KNOTS; m++) {
-    const r = m * h;
-    smoothSwitch(r, c.rcutSmooth, c.rcut, sw);
-    radialBasis(r, c.rcut, phi, dphi);
-    for (let k = 0; k < c.nBasis; k++) {
-      x[k] = phi[k]! * sw[0]!;
-      dx[k] = dphi[k]! * sw[0]! + phi[k]! * sw[1]!;
-    }
-    for (let o = 0; o < l1.nOut; o++) {
-      let z = l1.bias[o]!;
-      let dz = 0;
-      for (let k = 0; k < l1.nIn; k++) {
-        z += l1.weight[o * l1.nIn + k]! * x[k]!;
-        dz += l1.weight[o * l1.nIn + k]! * dx[k]!;
-      }
-      const sig = 1 / (1 + Math.exp(-z));
-      a[o] = z * sig;
-      da[o] = sig * (1 + z * (1 - sig)) * dz;
-    }
-    for (let o = 0; o < l2.nOut; o++) {
-      let e = l2.bias[o]!;
-      let de = 0;
-      for (let k = 0; k < l2.nIn; k++) {
-        e += l2.weight[o * l2.nIn + k]! * a[k]!;
-        de += l2.weight[o * l2.nIn + k]! * da[k]!;
-      }
-      values[m * e4 + o] = e;
-      slopes[m * e4 + o] = de * h;
-    }
-  }
-  const table = new Float32Array((TABLE_KNOTS - 1) * 4 * e4);
-  for (let m = 0; m + 1 < TABLE_KNOTS; m++) {
-    for (let o = 0; o < e4; o++) {
-      const at = m * 4 * e4 + o;
-      table[at] = values[m * e4 + o]!;
-      table[at + e4] = values[(m + 1) * e4 + o]! - values[m * e4 + o]!;
-      table[at + 2 * e4] = slopes[m * e4 + o]!;
-      table[at + 3 * e4] = slopes[(m + 1) * e4 + o]!;
-    }
-  }
-  return table;
-}
-
-/**
- * Offsets (in vec4s) of the per-edge matrices: in `ew` the forward ones, in `ewt` their transposes
- * for the backward passes (pair/common.wgsl).
- */
-export interface PairWeightLayout {
-  /** Per layer: the e-columns of the message MLP's first layer (E → H), and in ewt its transpose. */
-  message: number[];
-  messageT: number[];
-  /** Per layer but the last: the e-columns of the edge MLP's first layer, and its transpose. */
-  edge: number[];
-  edgeT: number[];
-  /** Per layer but the last: the edge MLP's output layer (H → E), its bias, and its transpose. */
-  edgeOut: number[];
-  edgeOutBias: number[];
-  edgeOutT: number[];
-  /** vec4s of ew and of ewt. */
-  length: number;
-  lengthT: number;
-}
-
-/**
- * Packs the per-edge matrices input-major (row q: the outputs of input q as vec4s; inputs and
- * outputs zero-padded to multiples of 4), so y = W x sums rows scaled by x_q: per layer the e-columns
- * of the first linear layers and the edge MLP's output layer in `data`, their transposes in `dataT`.
- */
-export function packPairWeights(model: GnnModel): {
-  data: Float32Array<ArrayBuffer>;
-  dataT: Float32Array<ArrayBuffer>;
-  layout: PairWeightLayout;
-} {
-  const c = model.config;
-  const values: number[] = [];
-  const valuesT: number[] = [];
-  /** Inputs [from, from + count) of `lin`, input-major (or output-major with `transpose`), padded. */
-  const matrix = (lin: GnnLinear, from: number, count: number, transpose: boolean) => {
-    const into = transpose ? valuesT : values;
-    const at = into.length / 4;
-    const [rows, columns] = transpose ? [lin.nOut, count] : [count, lin.nOut];
-    for (let a = 0; a < 4 * vec4s(rows); a++) {
-      for (let b = 0; b < 4 * vec4s(columns); b++) {
-        const [q, o] = transpose ? [b, a] : [a, b];
-        into.push(q < count && o < lin.nOut ? lin.weight[o * lin.nIn + from + q]! : 0);
-      }
-    }
-    return at;
-  };
-  const bias = (lin: GnnLinear) => {
-    const at = values.length / 4;
-    for (let o = 0; o < 4 * vec4s(lin.nOut); o++) values.push(o < lin.nOut ? lin.bias[o]! : 0);
-    return at;
-  };
-  const layout: PairWeightLayout = {
-    message: [],
-    messageT: [],
-    edge: [],
-    edgeT: [],
-    edgeOut: [],
-    edgeOutBias: [],
-    edgeOutT: [],
-    length: 0,
-    lengthT: 0,
-  };
-  for (const layer of model.layers) {
-    const first = layer.message[0]!;
-    layout.message.push(matrix(first, 2 * c.nDim, c.eDim, false));
-    layout.messageT.push(matrix(first, 2 * c.nDim, c.eDim, true));
-    if (layer.edge) {
-      const [edgeIn, edgeOut] = layer.edge as [GnnLinear, GnnLinear];
-      layout.edge.push(matrix(edgeIn, 2 * c.nDim, c.eDim, false));
-      layout.edgeT.push(matrix(edgeIn, 2 * c.nDim, c.eDim, true));
-      layout.edgeOut.push(matrix(edgeOut, 0, edgeOut.nIn, false));
-      layout.edgeOutBias.push(bias(edgeOut));
-      layout.edgeOutT.push(matrix(edgeOut, 0, edgeOut.nIn, true));
-    }
-  }
-  layout.length = values.length / 4;
-  layout.lengthT = valuesT.length / 4;
-  return { data: Float32Array.from(values), dataT: Float32Array.from(valuesT), layout };
-}
 
 /**
  * The per-atom halves of the first linear layers (project.wgsl), input-major so that the threads of
@@ -243,82 +91,6 @@ export function packProjectionWeights(model: GnnModel): Float32Array<ArrayBuffer
     }
   });
   return out;
-}
-
-/**
- * WGSL of the per-edge chains of the pair passes for `layer` (edgeMessage, edgeGradient,
- * pairGradient): straight-line code over the model's layers with the weight offsets inlined. The
- * edge MLP's pre-activations he_k are kept from the forward part for the backward part (recomputing
- * them instead was 1.4× slower on an H100 at 32,000 atoms despite fewer live values).
- */
-export function pairChainSource(model: GnnModel, w: PairWeightLayout, layer: number): string {
-  const L = model.config.nLayers;
-  const u = (v: number) => `${v}u`;
-  const hm = (k: number) => `preact(${u(k)}, 0u, c, nb, ${u(w.message[k]!)}, e${k})`;
-  const he = (k: number) => `preact(${u(k)}, 2u, c, nb, ${u(w.edge[k]!)}, e${k})`;
-  /** e0 … e(upTo) of the edge c → nb. */
-  const forward = (upTo: number) => {
-    const out = ['  let e0 = embedAt(r).e;'];
-    for (let k = 0; k < upTo; k++) {
-      out.push(
-        `  let he${k} = ${he(k)};`,
-        `  let e${k + 1} = edgeUpdate(${u(w.edgeOut[k]!)}, ${u(w.edgeOutBias[k]!)}, he${k}, e${k});`,
-      );
-    }
-    return out;
-  };
-  /** eb ← ∂E/∂e^down, from the last layer down (sbar gathers ∂E/∂s when `withSwitch`). */
-  const backward = (down: number, withSwitch: boolean) => {
-    const out = ['  var eb: EV;'];
-    for (let k = L - 1; k >= down; k--) {
-      out.push('  {', `    let g = messageGate(${hm(k)}, ${u(k)}, c, s);`);
-      if (withSwitch) out.push('    sbar += g.sbar;');
-      if (k < L - 1) {
-        out.push(
-          `    let dz = mulH(siluDerivativeH(he${k}), backE2H(${u(w.edgeOutT[k]!)}, eb));`,
-          `    eb = backH2E(${u(w.edgeT[k]!)}, dz, backH2E(${u(w.messageT[k]!)}, g.dh, eb));`,
-        );
-      } else {
-        out.push(`    eb = backH2E(${u(w.messageT[k]!)}, g.dh, eb);`);
-      }
-      out.push('  }');
-    }
-    return out;
-  };
-  return [
-    // edgeMessage: s·silu(h) of this layer's message MLP.
-    'fn edgeMessage(c: u32, nb: u32, r: f32, s: f32) -> HV {',
-    ...forward(layer),
-    `  return scaleH(siluH(${hm(layer)}), s);`,
-    '}',
-    '',
-    'struct EdgeGrad { m: HV, e: HV }',
-    '',
-    // edgeGradient: ∂E/∂h of this layer's message and edge MLPs (forward, then ē from the layers above).
-    'fn edgeGradient(c: u32, nb: u32, r: f32, s: f32) -> EdgeGrad {',
-    ...forward(L - 1),
-    ...(layer + 1 <= L - 1 ? backward(layer + 1, false) : []),
-    '  var g: EdgeGrad;',
-    `  g.m = messageGate(${hm(layer)}, ${u(layer)}, c, s).dh;`,
-    ...(layer < L - 1
-      ? [`  g.e = mulH(siluDerivativeH(he${layer}), backE2H(${u(w.edgeOutT[layer]!)}, eb));`]
-      : []),
-    '  return g;',
-    '}',
-    '',
-    // pairGradient: r̄ = ∂E/∂r of the edge.
-    'fn pairGradient(c: u32, nb: u32, r: f32, s: f32, ds: f32) -> f32 {',
-    '  var sbar = 0.0;',
-    ...forward(L - 1),
-    ...backward(0, true),
-    '  let de = embedAt(r).de;',
-    '  var rb = sbar * ds;',
-    '  for (var q = 0u; q < E4; q++) {',
-    '    rb += dot(eb[q], de[q]);',
-    '  }',
-    '  return rb;',
-    '}',
-  ].join('\n');
 }
 
 /** The pair passes. */
@@ -364,35 +136,55 @@ export interface PairPipelines {
   atom: Record<PairPass, GPUComputePipeline>;
   /** Per layer (pairGradient: one, at 0; edgeBackward: none at layer 0, whose n̄ nothing reads). */
   edge: Record<EdgePass, (GPUComputePipeline | undefined)[]>;
-  /** Whether `ew` is a uniform buffer (else storage). */
-  uniformWeights: boolean;
   /** Atoms per workgroup of the tile passes. */
   tile: number;
 }
 
 /** The prelude of the pair passes (after gnnPrelude). */
-function pairPrelude(model: GnnModel, w: PairWeightLayout, uniformWeights: boolean, layer: number): string {
+function pairPrelude(model: GnnModel): string {
   const c = model.config;
   const u = (v: number) => `${v}u`;
   const H = c.hidden[0]!;
-  const declare = (name: string, binding: number, length: number) =>
-    uniformWeights
-      ? `@group(0) @binding(${binding}) var<uniform> ${name}: array<vec4f, ${Math.max(1, length)}>;`
-      : `@group(0) @binding(${binding}) var<storage, read> ${name}: array<vec4f>;`;
   return [
     `const PAIR_WG: u32 = ${u(PAIR_WG)};`,
     `const HIDDEN_WIDTH: u32 = ${u(H)};`,
     `const TABLE_KNOTS: u32 = ${u(TABLE_KNOTS)};`,
     `const TABLE_SCALE: f32 = ${(TABLE_KNOTS - 1) / c.rcut};`,
-    `const E4: u32 = ${u(vec4s(c.eDim))};`,
     `const H4: u32 = ${u(vec4s(H))};`,
-    `const LAYER: u32 = ${u(layer)};`,
-    `const HAS_EDGE_MLP: bool = ${layer < c.nLayers - 1};`,
-    `const SUM_SIZE: u32 = ${u(4 * vec4s(H))};`,
-    declare('ew', 15, w.length),
-    declare('ewt', 16, w.lengthT),
     '',
   ].join('\n');
+}
+
+/** The per-edge passes of every layer (pairGradient: one, at 0; edgeBackward: none at layer 0). */
+function edgePassShapes(
+  device: GPUDevice,
+  model: GnnModel,
+  layout: EdgeParamLayout,
+): Record<EdgePass, (EdgeTileShape | null | undefined)[]> | null {
+  const limit = device.limits.maxComputeWorkgroupStorageSize;
+  const L = model.config.nLayers;
+  const layers = Array.from({ length: L }, (_, l) => l);
+  const shapes = {
+    message: layers.map((l) => edgeTilePass(model, layout, 'message', l, limit)),
+    edgeBackward: layers.map((l) => (l === 0 ? undefined : edgeTilePass(model, layout, 'edgeBackward', l, limit))),
+    pairGradient: [edgeTilePass(model, layout, 'pairGradient', 0, limit)],
+  };
+  const all = [...shapes.message, ...shapes.edgeBackward, ...shapes.pairGradient];
+  return all.some((shape) => shape === null) ? null : shapes;
+}
+
+/**
+ * Whether the pair passes fit the device: each per-edge pass's chunk of at least one row in
+ * workgroup memory, its workgroup within the invocation limit, edgeParams within a storage binding.
+ */
+export function pairPathFits(device: GPUDevice, model: GnnModel, layout: EdgeParamLayout): boolean {
+  const l = device.limits;
+  return (
+    edgeTileWorkgroup(model) <= l.maxComputeInvocationsPerWorkgroup &&
+    edgeTileWorkgroup(model) <= l.maxComputeWorkgroupSizeX &&
+    4 * layout.length <= l.maxStorageBufferBindingSize &&
+    edgePassShapes(device, model, layout) !== null
+  );
 }
 
 /** Compiles the pair passes (throws with the compiler's messages when one does not compile). */
@@ -400,63 +192,37 @@ export async function compilePairPipelines(
   device: GPUDevice,
   model: GnnModel,
   prelude: string,
-  layout: PairWeightLayout,
+  layout: EdgeParamLayout,
 ): Promise<PairPipelines> {
-  const uniformWeights =
-    16 * Math.max(layout.length, layout.lengthT) <= device.limits.maxUniformBufferBindingSize;
+  const shapes = edgePassShapes(device, model, layout);
+  if (!shapes) throw new Error('the GNN pair passes do not fit this device (pairPathFits)');
   const tile = gnnTileSize(model, device.limits.maxComputeWorkgroupStorageSize);
   const tiled = (name: PairPass) =>
     TILE_PASSES.has(name) ? [`const TILE: u32 = ${tile}u;`, gnnTileWgsl] : [];
-  const base = (layer: number) => [
-    commonSource(),
-    prelude,
-    pairPrelude(model, layout, uniformWeights, layer),
-    gnnCommonWgsl,
-    pairSelectWgsl,
-  ];
+  const base = [commonSource(), prelude, pairPrelude(model), gnnCommonWgsl, pairSelectWgsl];
   const compile = (label: string, code: string) => compileGnnPass(device, label, code);
   const atomNames = Object.keys(PASSES) as PairPass[];
-  const L = model.config.nLayers;
-  const layers = Array.from({ length: L }, (_, l) => l);
-  const [atom, message, edgeBackward, pairGradient] = await Promise.all([
+  const edgeNames = Object.keys(EDGE_PASSES) as EdgePass[];
+  const edgePass = (name: EdgePass, l: number) => {
+    const shape = shapes[name][l];
+    return shape
+      ? compile(`gnn pair ${name} ${l}`, [...base, shape.source, pairCommonWgsl, EDGE_PASSES[name]].join('\n'))
+      : undefined;
+  };
+  const [atom, ...edge] = await Promise.all([
     Promise.all(
       atomNames.map((name) =>
-        compile(`gnn pair ${name}`, [...base(0), ...tiled(name), PASSES[name]].join('\n')),
+        compile(`gnn pair ${name}`, [...base, ...tiled(name), PASSES[name]].join('\n')),
       ),
     ),
-    Promise.all(
-      layers.map((l) =>
-        compile(
-          `gnn pair message ${l}`,
-          [...base(l), pairCommonWgsl, pairChainSource(model, layout, l), EDGE_PASSES.message].join('\n'),
-        ),
-      ),
-    ),
-    Promise.all(
-      layers
-        .filter((l) => l >= 1)
-        .map((l) =>
-          compile(
-            `gnn pair edge backward ${l}`,
-            [...base(l), pairCommonWgsl, pairChainSource(model, layout, l), EDGE_PASSES.edgeBackward].join(
-              '\n',
-            ),
-          ),
-        ),
-    ),
-    compile(
-      'gnn pair gradient',
-      [...base(0), pairCommonWgsl, pairChainSource(model, layout, 0), EDGE_PASSES.pairGradient].join('\n'),
-    ),
+    ...edgeNames.map((name) => Promise.all(shapes[name].map((_, l) => edgePass(name, l)))),
   ]);
   return {
     atom: Object.fromEntries(atomNames.map((name, k) => [name, atom[k]!])) as Record<
       PairPass,
       GPUComputePipeline
     >,
-    // Layer 0 has no edge backward pass: index l − 1 → l by a leading hole.
-    edge: { message, edgeBackward: [undefined, ...edgeBackward], pairGradient: [pairGradient] },
-    uniformWeights,
+    edge: Object.fromEntries(edgeNames.map((name, k) => [name, edge[k]!])) as PairPipelines['edge'],
     tile,
   };
 }
@@ -475,9 +241,7 @@ export class GpuGnnPairs implements GpuGnn {
   readonly label = 'gnn';
   private readonly device: GPUDevice;
   private readonly weights: GPUBuffer;
-  private readonly edgeWeights: GPUBuffer;
-  private readonly edgeWeightsT: GPUBuffer;
-  private readonly table: GPUBuffer;
+  private readonly edgeParams: GPUBuffer;
   private readonly projWeights: GPUBuffer;
   private readonly params: GPUBuffer[];
   private readonly nodeFeatures: GPUBuffer;
@@ -508,7 +272,7 @@ export class GpuGnnPairs implements GpuGnn {
     private readonly model: GnnModel,
     private readonly pipelines: PairPipelines,
     weights: Float32Array<ArrayBuffer>,
-    edgeWeights: { data: Float32Array<ArrayBuffer>; dataT: Float32Array<ArrayBuffer> },
+    edgeParams: Float32Array<ArrayBuffer>,
     neighbors: GPUBuffer,
   ) {
     this.device = device;
@@ -527,10 +291,7 @@ export class GpuGnnPairs implements GpuGnn {
       return buffer;
     };
     this.weights = upload('gnn weights', weights, GPUBufferUsage.STORAGE);
-    const usage = pipelines.uniformWeights ? GPUBufferUsage.UNIFORM : GPUBufferUsage.STORAGE;
-    this.edgeWeights = upload('gnn edge weights', edgeWeights.data, usage);
-    this.edgeWeightsT = upload('gnn edge weights (transposed)', edgeWeights.dataT, usage);
-    this.table = upload('gnn embedding table', embeddingTable(model), GPUBufferUsage.STORAGE);
+    this.edgeParams = upload('gnn edge parameters', edgeParams, GPUBufferUsage.STORAGE);
     this.projWeights = upload('gnn projection weights', packProjectionWeights(model), GPUBufferUsage.STORAGE);
     this.params = createGnnParams(device, model);
     this.nodeFeatures = make('node features', 4 * (c.nLayers + 1) * n * c.nDim);
@@ -612,8 +373,7 @@ export class GpuGnnPairs implements GpuGnn {
       [11, this.atomSel],
       [12, this.proj],
       [14, s.links],
-      [15, this.edgeWeights],
-      [9, this.table],
+      [15, this.edgeParams],
     ];
     this.groups = {
       atom: {
@@ -712,11 +472,8 @@ export class GpuGnnPairs implements GpuGnn {
             ? undefined
             : group(p.edge.edgeBackward[l]!, `gnn pair edge backward ${l}`, [
                 ...shared(l),
-                [0, w],
                 [2, this.nodeGrad],
                 [13, this.gate],
-                // Only layers below the last go back through later layers (backH2E, backE2H).
-                ...(l < L - 1 ? [[16, this.edgeWeightsT] as [number, GPUBuffer]] : []),
               ]),
         ),
         pairGradient: [
@@ -724,7 +481,6 @@ export class GpuGnnPairs implements GpuGnn {
             ...shared(0),
             [2, s.rbar],
             [13, this.gate],
-            [16, this.edgeWeightsT],
           ]),
         ],
       },
@@ -832,9 +588,7 @@ export class GpuGnnPairs implements GpuGnn {
     this.destroyScratch();
     for (const buffer of [
       this.weights,
-      this.edgeWeights,
-      this.edgeWeightsT,
-      this.table,
+      this.edgeParams,
       this.projWeights,
       ...this.params,
       this.nodeFeatures,
