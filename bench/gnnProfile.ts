@@ -15,6 +15,105 @@ export async function profileGnn(
   o: { cells: number; repeat: number; model: GnnModelFiles; gpu?: GPU },
   log: (line: string) => void,
 ): Promise<{ atoms: number; stages: Record<string, number> }> {
+  // TEMP: variants of the tile passes, timed per edge pass.
+  const variants = JSON.parse(process.env.GNN_VARIANTS ?? '[]') as object[];
+  for (const variant of variants) {
+    (globalThis as Record<string, unknown>).__gnnTile = variant;
+    const { device } = await requestGpuDevice(o.gpu);
+    const model = parseBenchModel(o.model);
+    const batch = gnnBenchBatch(o.cells);
+    const engine = await createGpuEngine(device, batch, GNN_SPEC, { skin: GNN_BENCH.skin, gnnModel: model });
+    const gnn = gnnOf(engine) as GpuGnnPairs;
+    const full = device.createCommandEncoder();
+    engine.encodeCompute(full);
+    device.queue.submit([full.finish()]);
+    await device.queue.onSubmittedWorkDone();
+    const times: Record<string, number> = {};
+    for (const stage of gnnEvaluationStages(model.config.nLayers)) {
+      for (let k = 0; ; k++) {
+        const probe = device.createCommandEncoder();
+        const pass = gnn.encodeStagePass(probe, stage, k);
+        if (!pass) break;
+        const start = performance.now();
+        for (let rep = 0; rep < o.repeat; rep++) {
+          const encoder = device.createCommandEncoder();
+          gnn.encodeStagePass(encoder, stage, k);
+          device.queue.submit([encoder.finish()]);
+        }
+        await device.queue.onSubmittedWorkDone();
+        const label = 'layer' in stage ? `${pass} ${stage.layer}` : pass;
+        times[label] = +((performance.now() - start) / o.repeat).toFixed(3);
+      }
+    }
+    const wall = device.createCommandEncoder();
+    const start = performance.now();
+    for (let rep = 0; rep < o.repeat; rep++) {
+      const encoder = device.createCommandEncoder();
+      engine.encodeCompute(encoder);
+      device.queue.submit([encoder.finish()]);
+    }
+    await device.queue.onSubmittedWorkDone();
+    times.whole = +((performance.now() - start) / o.repeat).toFixed(3);
+    const timeIt = async (label: string, encode: (e: GPUCommandEncoder) => void) => {
+      const t0 = performance.now();
+      for (let rep = 0; rep < o.repeat; rep++) {
+        const encoder = device.createCommandEncoder();
+        encode(encoder);
+        device.queue.submit([encoder.finish()]);
+      }
+      await device.queue.onSubmittedWorkDone();
+      times[label] = +((performance.now() - t0) / o.repeat).toFixed(3);
+    };
+    await timeIt('gnnOnly', (e) => gnn.encode(e));
+    await timeIt('empty submit', () => {});
+    const inner = engine as unknown as {
+      neighborList: { encode(p: GPUComputePassEncoder): void };
+      constraints: { encode(e: GPUCommandEncoder): void };
+    };
+    await timeIt('listOnly', (e) => {
+      const pass = e.beginComputePass();
+      inner.neighborList.encode(pass);
+      pass.end();
+    });
+    await timeIt('constraintsOnly', (e) => inner.constraints.encode(e));
+    const g = globalThis as Record<string, unknown>;
+    for (const upTo of [1, 2, 3, 4, 6, 10]) {
+      g.__listUpTo = upTo;
+      await timeIt(`list ${upTo}`, (e) => {
+        const pass = e.beginComputePass();
+        inner.neighborList.encode(pass);
+        pass.end();
+      });
+    }
+    g.__listUpTo = undefined;
+    const t0 = performance.now();
+    for (let rep = 0; rep < o.repeat; rep++) {
+      const encoder = device.createCommandEncoder();
+      engine.encodeCompute(encoder);
+      device.queue.submit([encoder.finish()]);
+    }
+    times['whole cpu'] = +((performance.now() - t0) / o.repeat).toFixed(3);
+    await device.queue.onSubmittedWorkDone();
+    await timeIt('forces x1', (e) => gnn.encodeStagePass(e, { stage: 'forces' }, 1));
+    await timeIt('forces x30', (e) => {
+      for (let k = 0; k < 30; k++) gnn.encodeStagePass(e, { stage: 'forces' }, 1);
+    });
+    await timeIt('forces x30 one pass', (e) => {
+      const pass = e.beginComputePass();
+      for (let k = 0; k < 30; k++)
+        (gnn as unknown as { record: (p: GPUComputePassEncoder, s: object, i: number) => void }).record(
+          pass,
+          { stage: 'forces' },
+          1,
+        );
+      pass.end();
+    });
+    void wall;
+    log(`variant ${JSON.stringify(variant)} ${batch.nAtoms}: ${JSON.stringify(times)}`);
+    engine.destroy();
+    device.destroy();
+  }
+  if (variants.length) return { atoms: 0, stages: {} };
   const { device } = await requestGpuDevice(o.gpu);
   const model = parseBenchModel(o.model);
   const batch = gnnBenchBatch(o.cells);

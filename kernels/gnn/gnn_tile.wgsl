@@ -3,7 +3,9 @@
 // memory and each thread computes one output feature for all TILE rows, so every weight read from
 // storage serves TILE rows and no thread keeps a MAX_WIDTH array of its own (which spilled to local
 // memory and made the per-thread MLPs memory-bound). TILE (4, 8 or 16) comes from the pass prelude
-// (src/engine/gpu/gnn.ts, from the device's workgroup storage limit). Rows: stride MAX_WIDTH.
+// (src/engine/gpu/gnn.ts, from the device's workgroup storage limit). Rows: stride MAX_WIDTH. The
+// pass prelude defines tileForwardWeight(w, o, q, width, out), W[o][q] of the matrix at w (the pair
+// path reads an input-major copy, so that the threads of consecutive outputs read consecutive words).
 // Every function here contains barriers: call it from uniform control flow with all threads.
 
 var<workgroup> tileIn: array<f32, TILE * MAX_WIDTH>;
@@ -55,9 +57,8 @@ fn tileMlpForward(base: u32, nIn: u32, nOut: u32, tid: u32) {
       for (var e = 0u; e < TILE; e++) {
         acc[e] = bias;
       }
-      let row = w + o * width;
       for (var q = 0u; q < width; q++) {
-        let wq = weights[row + q];
+        let wq = tileForwardWeight(w, o, q, width, out);
         for (var e = 0u; e < TILE; e++) {
           acc[e] += wq * tileX[e * MAX_WIDTH + q];
         }

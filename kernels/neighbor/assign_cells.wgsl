@@ -12,9 +12,14 @@
 /// Per atom: (cell, slot within the cell).
 @group(0) @binding(4) var<storage, read_write> cellSlots: array<vec2u>;
 @group(0) @binding(5) var<uniform> params: NeighborParams;
+/// 1 when this step rebuilds the list, else the pass returns (schedule_rebuild.wgsl).
+@group(0) @binding(6) var<storage, read> rebuildDue: array<u32, 1>;
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) gid: vec3u) {
+  if (rebuildDue[0] == 0u) {
+    return;
+  }
   let i = gid.x;
   if (i >= params.nAtoms) {
     return;

@@ -25,6 +25,8 @@
 @group(0) @binding(4) var<storage, read_write> neighbors: array<u32>;
 @group(0) @binding(5) var<storage, read_write> control: array<atomic<u32>>;
 @group(0) @binding(6) var<uniform> params: NeighborParams;
+/// 1 when this step rebuilds the list, else the pass returns (schedule_rebuild.wgsl).
+@group(0) @binding(7) var<storage, read> rebuildDue: array<u32, 1>;
 
 /// Appends the atoms of rows [begin, end) within the list cutoff of `center` (atom i's position
 /// minus the translation of `image`) to row i of the list; returns the new count (which keeps
@@ -89,6 +91,9 @@ fn parallelogramDistance2(q: vec2f, b0: f32, b1: f32, c0: f32, c1: f32, system: 
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) gid: vec3u) {
+  if (rebuildDue[0] == 0u) {
+    return;
+  }
   let i = gid.x;
   let n = params.nAtoms;
   if (i >= n) {

@@ -12,9 +12,14 @@
 @group(0) @binding(5) var<storage, read_write> sortedVelocities: array<vec4f>;
 @group(0) @binding(6) var<storage, read_write> sortedOriginalIndex: array<u32>;
 @group(0) @binding(7) var<uniform> params: NeighborParams;
+/// 1 when this step rebuilds the list, else the pass returns (schedule_rebuild.wgsl).
+@group(0) @binding(8) var<storage, read> rebuildDue: array<u32, 1>;
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) gid: vec3u) {
+  if (rebuildDue[0] == 0u) {
+    return;
+  }
   let k = gid.x;
   if (k >= params.nAtoms) {
     return;

@@ -4,11 +4,16 @@
 @group(0) @binding(0) var<storage, read_write> cellCount: array<atomic<u32>>;
 @group(0) @binding(1) var<storage, read_write> cellStart: array<u32>;
 @group(0) @binding(2) var<uniform> params: NeighborParams;
+/// 1 when this step rebuilds the list, else the pass returns (schedule_rebuild.wgsl).
+@group(0) @binding(3) var<storage, read> rebuildDue: array<u32, 1>;
 
 var<workgroup> chunkOffset: array<u32, WORKGROUP_SIZE>;
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(local_invocation_index) t: u32) {
+  if (rebuildDue[0] == 0u) {
+    return;
+  }
   let n = params.nCells;
   let chunk = (n + WORKGROUP_SIZE - 1u) / WORKGROUP_SIZE;
   let begin = min(t * chunk, n);

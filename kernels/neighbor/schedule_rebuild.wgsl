@@ -1,23 +1,15 @@
-// One thread: turns the rebuild flag into indirect-dispatch arguments for the rebuild passes
-// (0 workgroups when no rebuild is due), clears the flag and counts builds. No CPU round trip.
-//   dispatchArgs[0..3): per-atom passes, [3..6): per-cell passes, [6..9): single-workgroup passes.
+// One thread: turns the rebuild flag into rebuildDue (1 when the list is rebuilt this step), clears
+// the flag and counts builds. No CPU round trip: the rebuild passes are dispatched every step and
+// return at once when rebuildDue is 0. (Indirect dispatches of 0 workgroups did the same, but cost
+// Dawn about 0.6 ms each on the CPU: more than a whole step of a small system.)
 
 @group(0) @binding(0) var<storage, read_write> control: array<atomic<u32>>;
-@group(0) @binding(1) var<storage, read_write> dispatchArgs: array<u32, 9>;
-@group(0) @binding(2) var<uniform> params: NeighborParams;
+@group(0) @binding(1) var<storage, read_write> rebuildDue: array<u32, 1>;
 
 @compute @workgroup_size(1)
 fn main() {
   let due = atomicExchange(&control[CONTROL_REBUILD_REQUESTED], 0u) != 0u;
-  dispatchArgs[0] = select(0u, (params.nAtoms + WORKGROUP_SIZE - 1u) / WORKGROUP_SIZE, due);
-  dispatchArgs[1] = 1u;
-  dispatchArgs[2] = 1u;
-  dispatchArgs[3] = select(0u, (params.nCells + WORKGROUP_SIZE - 1u) / WORKGROUP_SIZE, due);
-  dispatchArgs[4] = 1u;
-  dispatchArgs[5] = 1u;
-  dispatchArgs[6] = select(0u, 1u, due);
-  dispatchArgs[7] = 1u;
-  dispatchArgs[8] = 1u;
+  rebuildDue[0] = select(0u, 1u, due);
   if (due) {
     atomicAdd(&control[CONTROL_REBUILD_COUNT], 1u);
   }

@@ -8,9 +8,14 @@
 @group(0) @binding(2) var<storage, read> originalIndex: array<u32>;
 @group(0) @binding(3) var<uniform> params: NeighborParams;
 @group(0) @binding(4) var<storage, read> positions: array<vec4f>;
+/// 1 when this step rebuilds the list, else the pass returns (schedule_rebuild.wgsl).
+@group(0) @binding(5) var<storage, read> rebuildDue: array<u32, 1>;
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) gid: vec3u) {
+  if (rebuildDue[0] == 0u) {
+    return;
+  }
   let c = gid.x;
   if (c >= params.nCells) {
     return;

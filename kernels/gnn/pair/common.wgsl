@@ -2,7 +2,7 @@
 // pair_gradient.wgsl), after gnn_common.wgsl and the pass's generated part (src/engine/gpu/
 // gnnEdgeTiles.ts): TILE_WG threads, ROWS rows per chunk, DIRECTIONS rows per pair, EP and HP (edge
 // and hidden widths padded to multiples of 4), TABLE (the embedding table's offset in edgeParams),
-// H4 (HP / 4), the workgroup buffers tileX0 … and tileChunk (the pass's stages).
+// H4 (HP / 4), the workgroup buffers of the chunk and tileChunk (the pass's stages).
 //
 // The pair path never stores per-edge features: every pass recomputes what it needs of an edge from
 // its length and per-atom inputs, because the first linear layer of the message and edge MLPs splits
@@ -124,14 +124,6 @@ fn embedSlope(r: f32, k: u32) -> vec4f {
   return TABLE_SCALE *
     ((6.0 * t - 6.0 * t2) * edgeParams4(at + EP) + (3.0 * t2 - 4.0 * t + 1.0) * edgeParams4(at + 2u * EP) +
       (3.0 * t2 - 2.0 * t) * edgeParams4(at + 3u * EP));
-}
-
-/// tileX0 ← e⁰ of every row of the chunk. Uniform control flow.
-fn tileEmbed(rows: u32, tid: u32) {
-  for (var idx = tid; idx < rows * (EP / 4u); idx += TILE_WG) {
-    tileX0[idx] = embedValue(rowR[idx / (EP / 4u)], idx % (EP / 4u));
-  }
-  workgroupBarrier();
 }
 
 /// Σ over the lanes of channel `tid` (< width) of the threads' values v, part `part` (0 … 3) of

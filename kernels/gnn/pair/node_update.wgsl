@@ -32,7 +32,7 @@ fn main(
       let sums = atom * (H4 + 1u) * 4u;
       a = weights[second + N_DIM * HIDDEN_WIDTH + q] * edgeSums[sums + 4u * H4];
       for (var o = 0u; o < HIDDEN_WIDTH; o++) {
-        a += weights[second + q * HIDDEN_WIDTH + o] * edgeSums[sums + o];
+        a += weightsT[second + o * N_DIM + q] * edgeSums[sums + o];
       }
       a *= inverseSel;
     }

@@ -1,7 +1,7 @@
 // GNN pair path B1 (one workgroup per atom i, common.wgsl): r̄_ij = ∂E/∂r_ij of every edge i → j
 // (LINK_OUT; 0 for other pairs) into rbar[i·CAP + q]. tileChunk (generated) runs each row's forward
-// from r and its backward through every layer, leaving ē = ∂E/∂e⁰ in tileEb and Σ_l G_l ⊙ silu(h_l)
-// in tileT (the switch's share ∂E/∂s_ij = Σ_l (G_l,i · silu(h_l,ij) + c_l,i)); the rows then take
+// from r and its backward through every layer, leaving ē = ∂E/∂e⁰ in tileEb and Σ_l G_l · silu(h_l)
+// in rowT (the switch's share ∂E/∂s_ij = Σ_l (G_l,i · silu(h_l,ij) + c_l,i)); the rows then take
 // r̄ = ē · de⁰/dr + ∂E/∂s · ds/dr.
 
 /// [N][CAP].
@@ -35,12 +35,7 @@ fn main(
     if (tid < rows) {
       let e = tid;
       let r = rowR[e];
-      var sbar = c;
-      for (var k = 0u; k < H4; k++) {
-        let t = tileT[e * H4 + k];
-        sbar += t.x + t.y + t.z + t.w;
-      }
-      var value = rowDs[e] * sbar;
+      var value = rowDs[e] * (c + rowT[e]);
       for (var k = 0u; k < EP / 4u; k++) {
         value += dot(tileEb[e * (EP / 4u) + k], embedSlope(r, k));
       }

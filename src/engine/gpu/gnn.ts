@@ -30,16 +30,11 @@ import gnnNodesWgsl from '../../../kernels/gnn/gnn_nodes.wgsl?raw';
 import gnnRankSeamWgsl from '../../../kernels/gnn/gnn_rank_seam.wgsl?raw';
 import gnnReadoutWgsl from '../../../kernels/gnn/gnn_readout.wgsl?raw';
 import gnnTileWgsl from '../../../kernels/gnn/gnn_tile.wgsl?raw';
-import { checkElements, type GnnMlp, type GnnModel } from '../../io/gnnWeights.ts';
+import { checkElements, type GnnLinear, type GnnMlp, type GnnModel } from '../../io/gnnWeights.ts';
 import type { GnnSpec } from '../../io/spec.ts';
 import type { BatchBuffers } from './buffers.ts';
 import { packEdgeParams } from './gnnEdgeTiles.ts';
-import {
-  compilePairPipelines,
-  GpuGnnPairs,
-  pairPathFits,
-  pairPathSupports,
-} from './gnnPairs.ts';
+import { compilePairPipelines, GpuGnnPairs, pairPathFits, pairPathSupports } from './gnnPairs.ts';
 import { type KernelSet, WORKGROUP_SIZE, workgroupsFor } from './kernels.ts';
 import type { GpuPotential, GpuPotentialContext } from './potential.ts';
 import { commonSource } from './shaders.ts';
@@ -117,11 +112,24 @@ export interface GnnWeightLayout {
   length: number;
 }
 
+/** The weight matrix of `lin` input-major ([nIn][nOut]) instead of PyTorch's [nOut][nIn]. */
+function transposed(lin: GnnLinear): Float32Array {
+  const out = new Float32Array(lin.nIn * lin.nOut);
+  for (let o = 0; o < lin.nOut; o++) {
+    for (let q = 0; q < lin.nIn; q++) out[q * lin.nOut + o] = lin.weight[o * lin.nIn + q]!;
+  }
+  return out;
+}
+
 /**
  * Packs the model as f32: type embedding, energy bias, then each MLP (edge embedding; per layer
- * message, node, edge; readout), each linear layer as W [out, in] row-major then b [out].
+ * message, node, edge; readout), each linear layer as W [out, in] row-major then b [out] (with
+ * `transpose`, W [in, out]: the same offsets, read coalesced by threads of consecutive outputs).
  */
-export function packGnnWeights(model: GnnModel): {
+export function packGnnWeights(
+  model: GnnModel,
+  transpose = false,
+): {
   data: Float32Array<ArrayBuffer>;
   layout: GnnWeightLayout;
 } {
@@ -134,7 +142,7 @@ export function packGnnWeights(model: GnnModel): {
   const mlp = (m: GnnMlp) => {
     const at = values.length;
     for (const lin of m) {
-      put(lin.weight);
+      put(transpose ? transposed(lin) : lin.weight);
       put(lin.bias);
     }
     return at;
@@ -713,7 +721,15 @@ export async function createGnnRankSeam(
 
 /** WGSL of one GNN pass for a model (prelude, shared declarations, gnn_common.wgsl, the pass). */
 export function gnnPassSource(prelude: string, pass: GnnPass, tile = 1): string {
-  const tiled = TILE_PASSES.has(pass) ? [`const TILE: u32 = ${tile}u;`, gnnTileWgsl] : [];
+  const tiled = TILE_PASSES.has(pass)
+    ? [
+        `const TILE: u32 = ${tile}u;`,
+        'fn tileForwardWeight(w: u32, o: u32, q: u32, width: u32, out: u32) -> f32 {',
+        '  return weights[w + o * width + q];',
+        '}',
+        gnnTileWgsl,
+      ]
+    : [];
   return [commonSource(), prelude, gnnCommonWgsl, ...tiled, PASSES[pass]].join('\n');
 }
 
@@ -745,7 +761,8 @@ export async function createGpuGnn(
   const pair = pairPathSupports(model) ? packEdgeParams(model) : null;
   if (pair && pairPathFits(device, model, pair.layout)) {
     const pipelines = await compilePairPipelines(device, model, prelude, pair.layout);
-    return new GpuGnnPairs(device, ctx.buffers, model, pipelines, data, pair.data, ctx.neighbors);
+    const weights = { data, transposed: packGnnWeights(model, true).data };
+    return new GpuGnnPairs(device, ctx.buffers, model, pipelines, weights, pair.data, ctx.neighbors);
   }
   const tile = gnnTileSize(model, device.limits.maxComputeWorkgroupStorageSize);
   const names = Object.keys(PASSES) as GnnPass[];

@@ -111,7 +111,10 @@ export interface EdgeParamLayout {
 }
 
 /** Packs `edgeParams` ({@link EdgeParamLayout}). */
-export function packEdgeParams(model: GnnModel): { data: Float32Array<ArrayBuffer>; layout: EdgeParamLayout } {
+export function packEdgeParams(model: GnnModel): {
+  data: Float32Array<ArrayBuffer>;
+  layout: EdgeParamLayout;
+} {
   const c = model.config;
   const values: number[] = [];
   /**
@@ -189,14 +192,14 @@ export interface EdgeTileShape {
 export function edgeTileWorkgroup(model: GnnModel): number {
   const c = model.config;
   const widest = Math.max(4 * vec4s(c.hidden[0]!), 4 * vec4s(c.eDim));
-  return Math.max(64, 32 * Math.ceil(widest / 32));
+  return knob().wg ?? Math.max(64, 32 * Math.ceil(widest / 32));
 }
 
 /** Rows each thread of a stage takes at a time. */
-const UNROLL = 4;
+// biome-ignore lint/suspicious/noExplicitAny: TEMP experiment knobs
+const knob = (): any => (globalThis as any).__gnnTile ?? {};
 
 /** Largest chunk the passes use (more rows per chunk spend workgroup memory and so occupancy). */
-const MAX_ROWS = 16;
 
 /**
  * WGSL of per-edge pass `pass` for `layer` (message: the layer's message sums; edgeBackward: the
@@ -222,11 +225,11 @@ export function edgeTilePass(
     buffers.set(name, width);
     return name;
   };
-  const X = (k: number) => buf(`tileX${k}`, Ep);
+  // ē (tileEb) takes the buffer of e^(L−1), which nothing reads after ē's first stage.
+  const X = (k: number) => buf(k === L - 1 && pass !== 'message' ? 'tileEb' : `tileX${k}`, Ep);
   const S = (k: number) => buf(`tileS${k}`, Hp);
   const A = () => buf('tileA', Hp);
   const Z = () => buf('tileZ', Hp);
-  const T = () => buf('tileT', Hp);
   const Eb = () => buf('tileEb', Ep);
   const widthOf = (name: string) => buffers.get(name)!;
   /** This thread's element (row e, output o) of a buffer, and a store into it. */
@@ -253,7 +256,12 @@ export function edgeTilePass(
     const dp = out === 'E' ? Ep : Hp;
     const lanes = Math.floor(WG / dp);
     const k4 = widthOf(input.from) / 4;
-    const lines = ['  {', `    let o = tid % ${u(dp)};`, `    let lane = tid / ${u(dp)};`, `    if (lane < ${u(lanes)}) {`];
+    const lines = [
+      '  {',
+      `    let o = tid % ${u(dp)};`,
+      `    let lane = tid / ${u(dp)};`,
+      `    if (lane < ${u(lanes)}) {`,
+    ];
     lines.push(...(options.prologue ?? []).map((line) => `      ${line}`));
     for (let k = 0; k < k4; k++) {
       const at = (q: number) => `edgeParams[${u(input.at + q * dp)} + o]`;
@@ -261,10 +269,10 @@ export function edgeTilePass(
         `      let w${k} = vec4f(${at(4 * k)}, ${at(4 * k + 1)}, ${at(4 * k + 2)}, ${at(4 * k + 3)});`,
       );
     }
-    // UNROLL rows at a time: their loads (inputs, per-row init) are in flight together and their
+    // (knob().unroll ?? 4) rows at a time: their loads (inputs, per-row init) are in flight together and their
     // multiply-add chains independent. Rows past the chunk are computed (clamped) but not stored.
-    const rowsAt = Array.from({ length: UNROLL }, (_, r) => r);
-    lines.push(`      for (var e0 = lane; e0 < rows; e0 += ${u(UNROLL * lanes)}) {`);
+    const rowsAt = Array.from({ length: knob().unroll ?? 4 }, (_, r) => r);
+    lines.push(`      for (var e0 = lane; e0 < rows; e0 += ${u((knob().unroll ?? 4) * lanes)}) {`);
     for (const r of rowsAt) {
       lines.push(
         r === 0 ? '        let e_0 = e0;' : `        let e_${r} = min(e0 + ${u(r * lanes)}, rows - 1u);`,
@@ -300,8 +308,13 @@ export function edgeTilePass(
 
   /** e⁰ … e^upTo of every row, with silu′ of the edge MLPs' pre-activations from layer `slopes` on. */
   const forward = (upTo: number, slopesFrom: number) => {
-    const lines = ['  tileEmbed(rows, tid);'];
-    X(0);
+    const E4 = u(Ep / 4);
+    const lines = [
+      `  for (var idx = tid; idx < rows * ${E4}; idx += ${u(WG)}) {`,
+      `    ${X(0)}[idx] = embedValue(rowR[idx / ${E4}], idx % ${E4});`,
+      '  }',
+      '  workgroupBarrier();',
+    ];
     for (let k = 0; k < upTo; k++) {
       const slopes = k >= slopesFrom;
       A();
@@ -323,9 +336,10 @@ export function edgeTilePass(
     return lines;
   };
 
+  const shareOf = (k: number) => (k === L - 1 ? Z() : S(k));
   /**
    * Backward from the last layer down to `down`: ē = ∂E/∂e^down in tileEb, or at `down` the direction
-   * sums of h̄ (edge backward, `sums`); with `withT` the switch's share G·silu(h) in tileT.
+   * sums of h̄ (edge backward, `sums`); with `withT` the switch's share Σ_l G_l·silu(h_l) in rowT.
    */
   const backward = (down: number, sums: boolean, withT: boolean) => {
     const lines: string[] = [];
@@ -338,9 +352,7 @@ export function edgeTilePass(
             'H',
             { from: Eb(), at: layout.edgeOutT[k]! },
             '0.0',
-            last
-              ? [`if (rowDir[e] == 0u) { eOut += ${dz}; } else { eIn += ${dz}; }`]
-              : [put(Z(), dz)],
+            last ? [`if (rowDir[e] == 0u) { eOut += ${dz}; } else { eIn += ${dz}; }`] : [put(Z(), dz)],
           ),
         );
       }
@@ -349,18 +361,39 @@ export function edgeTilePass(
         `let g = gateAt(${u(k)}, rowC[e], o);`,
         'let dh = rowS[e] * sig * (1.0 + acc * (1.0 - sig)) * g;',
         ...(last ? ['if (rowDir[e] == 0u) { mOut += dh; } else { mIn += dh; }'] : [put(A(), 'dh')]),
-        ...(withT ? [put(T(), k === L - 1 ? 'g * acc * sig' : `${own(T())} + g * acc * sig`)] : []),
+        // The switch's share G·silu(h), summed over channels into rowT below, goes where nothing
+        // lives now: tileZ in the last layer, before dz uses it; tileS_k, after dz_k read it.
+        ...(withT ? [put(shareOf(k), 'g * acc * sig')] : []),
       ];
       lines.push(...stage('H', { from: X(k), at: layout.message[k]! }, pq(k, 0), dhBody));
+      if (withT) {
+        lines.push(
+          `  for (var e = tid; e < rows; e += ${u(WG)}) {`,
+          '    var t = 0.0;',
+          `    for (var k = 0u; k < ${u(Hp / 4)}; k++) {`,
+          `      t += dot(${shareOf(k)}[e * ${u(Hp / 4)} + k], vec4f(1.0));`,
+          '    }',
+          `    rowT[e] ${k === L - 1 ? '=' : '+='} t;`,
+          '  }',
+          '  workgroupBarrier();',
+        );
+      }
       if (last) continue;
       Eb();
       const twoParts = k < L - 1;
       lines.push(
-        ...stage('E', { from: A(), at: layout.messageT[k]! }, k === L - 1 ? '0.0' : own(Eb()), [put(Eb(), 'acc')], {
-          barrier: !twoParts,
-        }),
+        ...stage(
+          'E',
+          { from: A(), at: layout.messageT[k]! },
+          k === L - 1 ? '0.0' : own(Eb()),
+          [put(Eb(), 'acc')],
+          {
+            barrier: !twoParts,
+          },
+        ),
       );
-      if (twoParts) lines.push(...stage('E', { from: Z(), at: layout.edgeT[k]! }, own(Eb()), [put(Eb(), 'acc')]));
+      if (twoParts)
+        lines.push(...stage('E', { from: Z(), at: layout.edgeT[k]! }, own(Eb()), [put(Eb(), 'acc')]));
     }
     return lines;
   };
@@ -391,15 +424,22 @@ export function edgeTilePass(
       '  return EdgeSums(mOut, mIn, eOut, eIn);',
     ];
     returns = ' -> EdgeSums';
-    result = ['/// This thread\'s sums of h̄ over the chunk: message MLP, edge MLP; edges i → j, j → i.', 'struct EdgeSums { mOut: f32, mIn: f32, eOut: f32, eIn: f32 }', ''];
+    result = [
+      "/// This thread's sums of h̄ over the chunk: message MLP, edge MLP; edges i → j, j → i.",
+      'struct EdgeSums { mOut: f32, mIn: f32, eOut: f32, eIn: f32 }',
+      '',
+    ];
   } else {
     body = [...forward(L - 1, 0), ...backward(0, false, true)];
-    Eb();
-    T();
+    result = [
+      '/// Per row: Σ_l G_l · silu(h_l) (∂E/∂s but the c_l).',
+      'var<workgroup> rowT: array<f32, ROWS>;',
+      '',
+    ];
   }
-  const perRow = 4 * [...buffers.values()].reduce((a, b) => a + b, 0) + 4 * 6;
+  const perRow = 4 * [...buffers.values()].reduce((a, b) => a + b, 0) + 4 * 7;
   const fixed = 4 * 4 * WG;
-  let rows = MAX_ROWS;
+  let rows: number = knob().rows ?? 8;
   while (rows >= 1 && rows * perRow + fixed > workgroupStorage) rows = Math.floor(rows / 2);
   if (rows < 1) return null;
   const source = [

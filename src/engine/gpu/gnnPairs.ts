@@ -166,7 +166,9 @@ function edgePassShapes(
   const layers = Array.from({ length: L }, (_, l) => l);
   const shapes = {
     message: layers.map((l) => edgeTilePass(model, layout, 'message', l, limit)),
-    edgeBackward: layers.map((l) => (l === 0 ? undefined : edgeTilePass(model, layout, 'edgeBackward', l, limit))),
+    edgeBackward: layers.map((l) =>
+      l === 0 ? undefined : edgeTilePass(model, layout, 'edgeBackward', l, limit),
+    ),
     pairGradient: [edgeTilePass(model, layout, 'pairGradient', 0, limit)],
   };
   const all = [...shapes.message, ...shapes.edgeBackward, ...shapes.pairGradient];
@@ -196,9 +198,22 @@ export async function compilePairPipelines(
 ): Promise<PairPipelines> {
   const shapes = edgePassShapes(device, model, layout);
   if (!shapes) throw new Error('the GNN pair passes do not fit this device (pairPathFits)');
-  const tile = gnnTileSize(model, device.limits.maxComputeWorkgroupStorageSize);
+  // biome-ignore lint/suspicious/noExplicitAny: TEMP
+  const tile =
+    (globalThis as any).__gnnTile?.atomTile ??
+    Math.min(4, gnnTileSize(model, device.limits.maxComputeWorkgroupStorageSize));
   const tiled = (name: PairPass) =>
-    TILE_PASSES.has(name) ? [`const TILE: u32 = ${tile}u;`, gnnTileWgsl] : [];
+    TILE_PASSES.has(name)
+      ? [
+          `const TILE: u32 = ${tile}u;`,
+          "/// The model's weights with every matrix input-major (packGnnWeights, transposed).",
+          '@group(0) @binding(8) var<storage, read> weightsT: array<f32>;',
+          'fn tileForwardWeight(w: u32, o: u32, q: u32, width: u32, out: u32) -> f32 {',
+          '  return weightsT[w + q * out + o];',
+          '}',
+          gnnTileWgsl,
+        ]
+      : [];
   const base = [commonSource(), prelude, pairPrelude(model), gnnCommonWgsl, pairSelectWgsl];
   const compile = (label: string, code: string) => compileGnnPass(device, label, code);
   const atomNames = Object.keys(PASSES) as PairPass[];
@@ -206,7 +221,10 @@ export async function compilePairPipelines(
   const edgePass = (name: EdgePass, l: number) => {
     const shape = shapes[name][l];
     return shape
-      ? compile(`gnn pair ${name} ${l}`, [...base, shape.source, pairCommonWgsl, EDGE_PASSES[name]].join('\n'))
+      ? compile(
+          `gnn pair ${name} ${l}`,
+          [...base, shape.source, pairCommonWgsl, EDGE_PASSES[name]].join('\n'),
+        )
       : undefined;
   };
   const [atom, ...edge] = await Promise.all([
@@ -241,6 +259,7 @@ export class GpuGnnPairs implements GpuGnn {
   readonly label = 'gnn';
   private readonly device: GPUDevice;
   private readonly weights: GPUBuffer;
+  private readonly weightsT: GPUBuffer;
   private readonly edgeParams: GPUBuffer;
   private readonly projWeights: GPUBuffer;
   private readonly params: GPUBuffer[];
@@ -271,7 +290,7 @@ export class GpuGnnPairs implements GpuGnn {
     private readonly b: BatchBuffers,
     private readonly model: GnnModel,
     private readonly pipelines: PairPipelines,
-    weights: Float32Array<ArrayBuffer>,
+    weights: { data: Float32Array<ArrayBuffer>; transposed: Float32Array<ArrayBuffer> },
     edgeParams: Float32Array<ArrayBuffer>,
     neighbors: GPUBuffer,
   ) {
@@ -290,7 +309,8 @@ export class GpuGnnPairs implements GpuGnn {
       device.queue.writeBuffer(buffer, 0, data);
       return buffer;
     };
-    this.weights = upload('gnn weights', weights, GPUBufferUsage.STORAGE);
+    this.weights = upload('gnn weights', weights.data, GPUBufferUsage.STORAGE);
+    this.weightsT = upload('gnn weights (input-major)', weights.transposed, GPUBufferUsage.STORAGE);
     this.edgeParams = upload('gnn edge parameters', edgeParams, GPUBufferUsage.STORAGE);
     this.projWeights = upload('gnn projection weights', packProjectionWeights(model), GPUBufferUsage.STORAGE);
     this.params = createGnnParams(device, model);
@@ -422,6 +442,7 @@ export class GpuGnnPairs implements GpuGnn {
         nodeUpdate: layers.map((l) =>
           atom('nodeUpdate', l, [
             [0, w],
+            [8, this.weightsT],
             [1, prm[l]!],
             [2, b.positions],
             [3, this.edgeSums],
@@ -432,6 +453,7 @@ export class GpuGnnPairs implements GpuGnn {
         readout: [
           atom('readout', 0, [
             [0, w],
+            [8, this.weightsT],
             [1, prm[0]!],
             [2, b.positions],
             [3, this.nodeFeatures],
@@ -442,6 +464,7 @@ export class GpuGnnPairs implements GpuGnn {
         nodeBackward: layers.map((l) =>
           atom('nodeBackward', l, [
             [0, w],
+            [8, this.weightsT],
             [1, prm[l]!],
             [2, b.positions],
             [3, this.nodeFeatures],
@@ -477,11 +500,7 @@ export class GpuGnnPairs implements GpuGnn {
               ]),
         ),
         pairGradient: [
-          group(p.edge.pairGradient[0]!, 'gnn pair gradient', [
-            ...shared(0),
-            [2, s.rbar],
-            [13, this.gate],
-          ]),
+          group(p.edge.pairGradient[0]!, 'gnn pair gradient', [...shared(0), [2, s.rbar], [13, this.gate]]),
         ],
       },
     };
@@ -588,6 +607,7 @@ export class GpuGnnPairs implements GpuGnn {
     this.destroyScratch();
     for (const buffer of [
       this.weights,
+      this.weightsT,
       this.edgeParams,
       this.projWeights,
       ...this.params,

@@ -40,6 +40,7 @@ import { perpendicularHeights } from '../cell.ts';
 import type { BatchBuffers } from './buffers.ts';
 import { type KernelSet, readBuffer, workgroupsFor } from './kernels.ts';
 import { packNeighborParams, type SystemGrid } from './layout.ts';
+import type { PassName } from './shaders.ts';
 
 const STORAGE = GPUBufferUsage.STORAGE;
 
@@ -166,7 +167,8 @@ export class GpuNeighborList {
   private readonly cellAtoms: GPUBuffer;
   private readonly sortedVelocities: GPUBuffer;
   private readonly sortedOriginalIndex: GPUBuffer;
-  private readonly dispatchArgs: GPUBuffer;
+  /** 1 when this step rebuilds (schedule_rebuild.wgsl). */
+  private readonly rebuildDue: GPUBuffer;
   private readonly atomGroups: number;
   private groups: Record<
     'check' | 'schedule' | 'assign' | 'scan' | 'scatter' | 'sort' | 'gather' | 'copy',
@@ -199,7 +201,7 @@ export class GpuNeighborList {
     this.cellAtoms = k.createBuffer('cell atoms', 4 * n, STORAGE);
     this.sortedVelocities = k.createBuffer('sorted velocities', 16 * n, STORAGE);
     this.sortedOriginalIndex = k.createBuffer('sorted original index', 4 * n, STORAGE);
-    this.dispatchArgs = k.createBuffer('rebuild dispatch args', 36, STORAGE | GPUBufferUsage.INDIRECT);
+    this.rebuildDue = k.createBuffer('rebuild due', 4, STORAGE);
     this.neighbors = this.createNeighbors();
     this.groups = this.createGroups();
     this.buildGroup = this.createBuildGroup();
@@ -210,7 +212,7 @@ export class GpuNeighborList {
     const b = this.b;
     return {
       check: k.bindGroup('checkDisplacement', [b.positions, this.referencePositions, b.control, this.params]),
-      schedule: k.bindGroup('scheduleRebuild', [b.control, this.dispatchArgs, this.params]),
+      schedule: k.bindGroup('scheduleRebuild', [b.control, this.rebuildDue]),
       assign: k.bindGroup('assignCells', [
         b.positions,
         b.systemOf,
@@ -218,15 +220,23 @@ export class GpuNeighborList {
         this.cellCount,
         this.cellSlots,
         this.params,
+        this.rebuildDue,
       ]),
-      scan: k.bindGroup('scanCells', [this.cellCount, this.cellStart, this.params]),
-      scatter: k.bindGroup('scatterCells', [this.cellSlots, this.cellStart, this.cellAtoms, this.params]),
+      scan: k.bindGroup('scanCells', [this.cellCount, this.cellStart, this.params, this.rebuildDue]),
+      scatter: k.bindGroup('scatterCells', [
+        this.cellSlots,
+        this.cellStart,
+        this.cellAtoms,
+        this.params,
+        this.rebuildDue,
+      ]),
       sort: k.bindGroup('sortCells', [
         this.cellStart,
         this.cellAtoms,
         b.originalIndex,
         this.params,
         b.positions,
+        this.rebuildDue,
       ]),
       gather: k.bindGroup('gatherAtoms', [
         this.cellAtoms,
@@ -237,6 +247,7 @@ export class GpuNeighborList {
         this.sortedVelocities,
         this.sortedOriginalIndex,
         this.params,
+        this.rebuildDue,
       ]),
       copy: k.bindGroup('copySorted', [
         this.referencePositions,
@@ -246,6 +257,7 @@ export class GpuNeighborList {
         b.velocities,
         b.originalIndex,
         this.params,
+        this.rebuildDue,
       ]),
     };
   }
@@ -317,10 +329,11 @@ export class GpuNeighborList {
       this.neighbors,
       this.b.control,
       this.params,
+      this.rebuildDue,
     ]);
   }
 
-  /** Encodes the displacement check and the (indirect, possibly empty) rebuild. */
+  /** Encodes the displacement check and the rebuild (its passes return at once when none is due). */
   encode(pass: GPUComputePassEncoder): void {
     const k = this.kernels;
     pass.setPipeline(k.pipeline('checkDisplacement'));
@@ -329,27 +342,21 @@ export class GpuNeighborList {
     pass.setPipeline(k.pipeline('scheduleRebuild'));
     pass.setBindGroup(0, this.groups.schedule);
     pass.dispatchWorkgroups(1);
-    pass.setPipeline(k.pipeline('assignCells'));
-    pass.setBindGroup(0, this.groups.assign);
-    pass.dispatchWorkgroupsIndirect(this.dispatchArgs, 0);
-    pass.setPipeline(k.pipeline('scanCells'));
-    pass.setBindGroup(0, this.groups.scan);
-    pass.dispatchWorkgroupsIndirect(this.dispatchArgs, 24);
-    pass.setPipeline(k.pipeline('scatterCells'));
-    pass.setBindGroup(0, this.groups.scatter);
-    pass.dispatchWorkgroupsIndirect(this.dispatchArgs, 0);
-    pass.setPipeline(k.pipeline('sortCells'));
-    pass.setBindGroup(0, this.groups.sort);
-    pass.dispatchWorkgroupsIndirect(this.dispatchArgs, 12);
-    pass.setPipeline(k.pipeline('gatherAtoms'));
-    pass.setBindGroup(0, this.groups.gather);
-    pass.dispatchWorkgroupsIndirect(this.dispatchArgs, 0);
-    pass.setPipeline(k.pipeline('copySorted'));
-    pass.setBindGroup(0, this.groups.copy);
-    pass.dispatchWorkgroupsIndirect(this.dispatchArgs, 0);
-    pass.setPipeline(k.pipeline('buildVerlet'));
-    pass.setBindGroup(0, this.buildGroup);
-    pass.dispatchWorkgroupsIndirect(this.dispatchArgs, 0);
+    // The rebuild passes run every step and return at once unless scheduleRebuild found one due.
+    const rebuild: [PassName, GPUBindGroup, number][] = [
+      ['assignCells', this.groups.assign, this.atomGroups],
+      ['scanCells', this.groups.scan, 1],
+      ['scatterCells', this.groups.scatter, this.atomGroups],
+      ['sortCells', this.groups.sort, workgroupsFor(this.nCells, k.device)],
+      ['gatherAtoms', this.groups.gather, this.atomGroups],
+      ['copySorted', this.groups.copy, this.atomGroups],
+      ['buildVerlet', this.buildGroup, this.atomGroups],
+    ];
+    for (const [name, group, workgroups] of rebuild) {
+      pass.setPipeline(k.pipeline(name));
+      pass.setBindGroup(0, group);
+      pass.dispatchWorkgroups(workgroups);
+    }
   }
 
   /** Makes the next `encode` rebuild (after positions were overwritten). */
@@ -414,7 +421,7 @@ export class GpuNeighborList {
       this.cellAtoms,
       this.sortedVelocities,
       this.sortedOriginalIndex,
-      this.dispatchArgs,
+      this.rebuildDue,
       this.neighbors,
     ]) {
       buffer.destroy();
