@@ -12,7 +12,7 @@
 //   a_i = (W₂ Σ_j s_ij silu(h_ij) + b₂ Σ_j s_ij) / sel                  (node_update.wgsl)
 // so an edge costs E·H (each W_e) + H·E (each edge-MLP output layer) multiply-adds forward, instead
 // of the (2·N + E)·H + H·N of the concatenated MLPs. The edge embedding, a function of r alone, is
-// read from a table (embedValue), as DeePMD-kit's model compression tabulates its embedding net.
+// read from a table (embedAt), as DeePMD-kit's model compression tabulates its embedding net.
 //
 // One workgroup takes one atom i and walks the rows of its compacted pair list (list.wgsl) in chunks
 // of ROWS: row r is pair r / DIRECTIONS, as the edge i → j (r even or DIRECTIONS 1) or j → i. A chunk's
@@ -96,34 +96,30 @@ fn projection(l: u32, part: u32, atom: u32, o: u32) -> f32 {
   return proj[((l * params.nAtoms + atom) * 4u + part) * HP + o];
 }
 
-/// e⁰(r) (vec4 k) and de⁰/dr (1/Å) from the table of gnnEdgeTiles.ts: cubic Hermite interpolation on
+/// e⁰(r) and de⁰/dr (1/Å), vec4 k of each, from the table of gnnEdgeTiles.ts: cubic Hermite interpolation on
 /// knots r_m = m/TABLE_SCALE Å, differentiated exactly (forces stay the gradient of the energy the
 /// kernels compute). Each interval stores y_m, Δ_m = y_(m+1) − y_m, h·y′_m and h·y′_(m+1) (from f64),
 /// so the derivative needs no difference of rounded values.
-fn tableInterval(r: f32) -> vec2f {
+struct Embedding {
+  e: vec4f,
+  de: vec4f,
+}
+
+fn embedAt(r: f32, k: u32) -> Embedding {
   let x = r * TABLE_SCALE;
   let m = min(u32(x), TABLE_KNOTS - 2u);
-  return vec2f(f32(m), x - f32(m));
-}
-
-fn embedValue(r: f32, k: u32) -> vec4f {
-  let mt = tableInterval(r);
-  let t = mt.y;
-  let at = TABLE + u32(mt.x) * 4u * EP + 4u * k;
+  let t = x - f32(m);
+  let at = TABLE + m * 4u * EP + 4u * k;
   let t2 = t * t;
   let t3 = t2 * t;
-  return edgeParams4(at) + (3.0 * t2 - 2.0 * t3) * edgeParams4(at + EP) + (t3 - 2.0 * t2 + t) * edgeParams4(at + 2u * EP) +
-    (t3 - t2) * edgeParams4(at + 3u * EP);
-}
-
-fn embedSlope(r: f32, k: u32) -> vec4f {
-  let mt = tableInterval(r);
-  let t = mt.y;
-  let at = TABLE + u32(mt.x) * 4u * EP + 4u * k;
-  let t2 = t * t;
-  return TABLE_SCALE *
-    ((6.0 * t - 6.0 * t2) * edgeParams4(at + EP) + (3.0 * t2 - 4.0 * t + 1.0) * edgeParams4(at + 2u * EP) +
-      (3.0 * t2 - 2.0 * t) * edgeParams4(at + 3u * EP));
+  let y = edgeParams4(at);
+  let delta = edgeParams4(at + EP);
+  let g0 = edgeParams4(at + 2u * EP);
+  let g1 = edgeParams4(at + 3u * EP);
+  var out: Embedding;
+  out.e = y + (3.0 * t2 - 2.0 * t3) * delta + (t3 - 2.0 * t2 + t) * g0 + (t3 - t2) * g1;
+  out.de = TABLE_SCALE * ((6.0 * t - 6.0 * t2) * delta + (3.0 * t2 - 4.0 * t + 1.0) * g0 + (3.0 * t2 - 2.0 * t) * g1);
+  return out;
 }
 
 /// Σ over the lanes of channel `tid` (< width) of the threads' values v, part `part` (0 … 3) of

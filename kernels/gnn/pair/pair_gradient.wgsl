@@ -2,7 +2,7 @@
 // (LINK_OUT; 0 for other pairs) into rbar[i·CAP + q]. tileChunk (generated) runs each row's forward
 // from r and its backward through every layer, leaving ē = ∂E/∂e⁰ in tileEb and Σ_l G_l · silu(h_l)
 // in rowT (the switch's share ∂E/∂s_ij = Σ_l (G_l,i · silu(h_l,ij) + c_l,i)); the rows then take
-// r̄ = ē · de⁰/dr + ∂E/∂s · ds/dr.
+// r̄ = ē · de⁰/dr + ∂E/∂s · ds/dr (de⁰/dr in tileDe, from the embedding stage).
 
 /// [N][CAP].
 @group(0) @binding(2) var<storage, read_write> rbar: array<f32>;
@@ -34,10 +34,9 @@ fn main(
     tileChunk(rows, tid);
     if (tid < rows) {
       let e = tid;
-      let r = rowR[e];
       var value = rowDs[e] * (c + rowT[e]);
       for (var k = 0u; k < EP / 4u; k++) {
-        value += dot(tileEb[e * (EP / 4u) + k], embedSlope(r, k));
+        value += dot(tileEb[e * (EP / 4u) + k], tileDe[e * (EP / 4u) + k]);
       }
       rbar[i * params.slotsPerAtom + r0 + e] = select(0.0, value, rowS[e] > 0.0);
     }

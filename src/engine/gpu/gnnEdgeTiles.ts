@@ -192,14 +192,18 @@ export interface EdgeTileShape {
 export function edgeTileWorkgroup(model: GnnModel): number {
   const c = model.config;
   const widest = Math.max(4 * vec4s(c.hidden[0]!), 4 * vec4s(c.eDim));
-  return knob().wg ?? Math.max(64, 32 * Math.ceil(widest / 32));
+  return Math.max(64, 32 * Math.ceil(widest / 32));
 }
 
-/** Rows each thread of a stage takes at a time. */
-// biome-ignore lint/suspicious/noExplicitAny: TEMP experiment knobs
-const knob = (): any => (globalThis as any).__gnnTile ?? {};
+/** Rows each thread of a stage takes at a time (2 and 8 were slower on an H100). */
+const UNROLL = 4;
 
-/** Largest chunk the passes use (more rows per chunk spend workgroup memory and so occupancy). */
+/**
+ * Largest chunk the passes use. Fewer rows per chunk mean more weight reads per multiply-add, more
+ * rows less workgroup memory for other workgroups: on an H100 at 32,000 atoms 8 rows took 23 ms per
+ * evaluation, 4 rows 24 ms, 16 rows 31 ms and 32 rows 55 ms.
+ */
+const MAX_ROWS = 8;
 
 /**
  * WGSL of per-edge pass `pass` for `layer` (message: the layer's message sums; edgeBackward: the
@@ -242,76 +246,131 @@ export function edgeTilePass(
     /** Offset of the input-major matrix in edgeParams. */
     at: number;
   }
+  let partials = 0;
   /**
-   * One stage: out[e][o] = init + Σ_inputs Σ_q W[q][o] in[e][q] for every row e of the chunk, then
-   * `body` (with `acc`). Thread t takes o = t mod D_p and the rows e ≡ t div D_p (mod lanes).
+   * The unrolled row loop of one thread: acc = init + Σ_q W[q][o] x[e][q] over the vec4 inputs `terms`
+   * (input buffer, matrix offset, vec4 index k), for rows e0, e0 + step, …, UNROLL at a time: their
+   * loads (inputs, per-row init) are in flight together and their multiply-add chains independent.
+   * Rows past the chunk are computed (clamped) but not stored. `emit(r)`: the lines for row e_r.
    */
-  const stage = (
-    out: 'E' | 'H',
-    input: Input,
+  const rowLoop = (
+    dp: number,
+    terms: { from: string; at: number; k: number }[],
+    first: string,
+    step: number,
     init: string,
-    body: string[],
-    options: { prologue?: string[]; barrier?: boolean } = {},
+    emit: (r: number) => string[],
   ): string[] => {
-    const dp = out === 'E' ? Ep : Hp;
-    const lanes = Math.floor(WG / dp);
-    const k4 = widthOf(input.from) / 4;
-    const lines = [
-      '  {',
-      `    let o = tid % ${u(dp)};`,
-      `    let lane = tid / ${u(dp)};`,
-      `    if (lane < ${u(lanes)}) {`,
-    ];
-    lines.push(...(options.prologue ?? []).map((line) => `      ${line}`));
-    for (let k = 0; k < k4; k++) {
-      const at = (q: number) => `edgeParams[${u(input.at + q * dp)} + o]`;
-      lines.push(
-        `      let w${k} = vec4f(${at(4 * k)}, ${at(4 * k + 1)}, ${at(4 * k + 2)}, ${at(4 * k + 3)});`,
-      );
-    }
-    // (knob().unroll ?? 4) rows at a time: their loads (inputs, per-row init) are in flight together and their
-    // multiply-add chains independent. Rows past the chunk are computed (clamped) but not stored.
-    const rowsAt = Array.from({ length: knob().unroll ?? 4 }, (_, r) => r);
-    lines.push(`      for (var e0 = lane; e0 < rows; e0 += ${u((knob().unroll ?? 4) * lanes)}) {`);
+    const lines: string[] = [];
+    terms.forEach(({ at, k }, n) => {
+      const w = (q: number) => `edgeParams[${u(at + q * dp)} + o]`;
+      lines.push(`let w${n} = vec4f(${w(4 * k)}, ${w(4 * k + 1)}, ${w(4 * k + 2)}, ${w(4 * k + 3)});`);
+    });
+    const rowsAt = Array.from({ length: UNROLL }, (_, r) => r);
+    lines.push(`for (var e0 = ${first}; e0 < rows; e0 += ${u(UNROLL * step)}) {`);
     for (const r of rowsAt) {
       lines.push(
-        r === 0 ? '        let e_0 = e0;' : `        let e_${r} = min(e0 + ${u(r * lanes)}, rows - 1u);`,
-        `        var a${r}: f32;`,
-        `        { let e = e_${r}; a${r} = ${init}; }`,
+        r === 0 ? '  let e_0 = e0;' : `  let e_${r} = min(e0 + ${u(r * step)}, rows - 1u);`,
+        `  var a${r}: f32;`,
+        `  { let e = e_${r}; a${r} = ${init}; }`,
       );
     }
-    for (let k = 0; k < k4; k++) {
+    terms.forEach(({ from, k }, n) => {
+      const k4 = widthOf(from) / 4;
       for (const r of rowsAt) {
         const a = `a${r}`;
         lines.push(
-          `        { let x = ${input.from}[e_${r} * ${u(k4)} + ${u(k)}]; ${a} = fma(x.x, w${k}.x, ${a}); ${a} = fma(x.y, w${k}.y, ${a}); ${a} = fma(x.z, w${k}.z, ${a}); ${a} = fma(x.w, w${k}.w, ${a}); }`,
+          `  { let x = ${from}[e_${r} * ${u(k4)} + ${u(k)}]; ${a} = fma(x.x, w${n}.x, ${a}); ${a} = fma(x.y, w${n}.y, ${a}); ${a} = fma(x.z, w${n}.z, ${a}); ${a} = fma(x.w, w${n}.w, ${a}); }`,
         );
       }
-    }
+    });
     for (const r of rowsAt) {
+      lines.push(`  if (e0 + ${u(r * step)} < rows) {`, ...emit(r).map((line) => `    ${line}`), '  }');
+    }
+    lines.push('}');
+    return lines;
+  };
+  const indent = (lines: string[], depth: number) => lines.map((line) => `${'  '.repeat(depth)}${line}`);
+  /**
+   * One stage: out[e][o] = init + Σ_inputs Σ_q W[q][o] in[e][q] for every row e of the chunk, then
+   * `body` (with `acc`, `e`, `o`). Thread t takes output o = t mod D_p. When D_p leaves room for more
+   * than one lane per output, the lanes split the rows of a stage of one input; in a stage of several
+   * inputs they split the inputs instead (each lane holds its share of the weights, so no thread needs
+   * registers for all of them, and takes every row), and their partial sums meet in workgroup memory.
+   * (Splitting the inputs of every stage was slower on an H100: the extra barrier and partial sums
+   * cost more than the weight reads they save.)
+   */
+  const stage = (
+    out: 'E' | 'H',
+    inputs: Input[],
+    init: string,
+    body: string[],
+    prologue: string[] = [],
+  ): string[] => {
+    const dp = out === 'E' ? Ep : Hp;
+    const lanes = Math.floor(WG / dp);
+    const terms = inputs.flatMap((input) =>
+      Array.from({ length: widthOf(input.from) / 4 }, (_, k) => ({ from: input.from, at: input.at, k })),
+    );
+    const lines = ['  {', `    let o = tid % ${u(dp)};`, `    let lane = tid / ${u(dp)};`];
+    if (lanes === 1 || inputs.length === 1) {
       lines.push(
-        `        if (e0 + ${u(r * lanes)} < rows) {`,
-        `          let e = e_${r};`,
-        `          let acc = a${r};`,
-        ...body.map((line) => `          ${line}`),
-        '        }',
+        `    if (lane < ${u(lanes)}) {`,
+        ...indent(prologue, 3),
+        ...indent(
+          rowLoop(dp, terms, 'lane', lanes, init, (r) => [`let e = e_${r};`, `let acc = a${r};`, ...body]),
+          3,
+        ),
+        '    }',
+      );
+    } else {
+      partials = Math.max(partials, lanes * dp);
+      const share = Math.ceil(terms.length / lanes);
+      for (let lane = 0; lane < lanes && lane * share < terms.length; lane++) {
+        lines.push(
+          `    ${lane === 0 ? '' : 'else '}if (lane == ${u(lane)}) {`,
+          ...indent(
+            rowLoop(dp, terms.slice(lane * share, (lane + 1) * share), '0u', 1, '0.0', (r) => [
+              `tilePartial[(${u(lane)} * ROWS + e_${r}) * ${u(dp)} + o] = a${r};`,
+            ]),
+            3,
+          ),
+          '    }',
+        );
+      }
+      const used = Math.ceil(terms.length / share);
+      const sum = Array.from(
+        { length: used },
+        (_, lane) => `tilePartial[(${u(lane)} * ROWS + e) * ${u(dp)} + o]`,
+      );
+      // The sums keep the thread ↔ output map of the stages (o = t mod D_p): a body may accumulate.
+      lines.push(
+        '    workgroupBarrier();',
+        `    for (var e = lane; lane < ${u(lanes)} && e < rows; e += ${u(lanes)}) {`,
+        ...indent(prologue, 3),
+        `      let acc = ${[...(init === '0.0' ? [] : [init]), ...sum].join(' + ')};`,
+        ...indent(body, 3),
+        '    }',
       );
     }
-    lines.push('      }', '    }');
-    if (options.barrier !== false) lines.push('    workgroupBarrier();');
-    lines.push('  }');
+    lines.push('    workgroupBarrier();', '  }');
     return lines;
   };
   /** P_c + Q_nb of part `part` (0 message, 2 edge MLP) of layer k for row e. */
   const pq = (k: number, part: number) =>
     `projection(${u(k)}, ${u(part)}, rowC[e], o) + projection(${u(k)}, ${u(part + 1)}, rowNb[e], o)`;
 
-  /** e⁰ … e^upTo of every row, with silu′ of the edge MLPs' pre-activations from layer `slopes` on. */
-  const forward = (upTo: number, slopesFrom: number) => {
+  /**
+   * e⁰ … e^upTo of every row, with silu′ of the edge MLPs' pre-activations from layer `slopesFrom` on
+   * (and de⁰/dr in tileDe `withSlope`).
+   */
+  const forward = (upTo: number, slopesFrom: number, withSlope = false) => {
     const E4 = u(Ep / 4);
     const lines = [
       `  for (var idx = tid; idx < rows * ${E4}; idx += ${u(WG)}) {`,
-      `    ${X(0)}[idx] = embedValue(rowR[idx / ${E4}], idx % ${E4});`,
+      `    let embedding = embedAt(rowR[idx / ${E4}], idx % ${E4});`,
+      `    ${X(0)}[idx] = embedding.e;`,
+      ...(withSlope ? [`    ${buf('tileDe', Ep)}[idx] = embedding.de;`] : []),
       '  }',
       '  workgroupBarrier();',
     ];
@@ -320,7 +379,7 @@ export function edgeTilePass(
       A();
       if (slopes) S(k);
       lines.push(
-        ...stage('H', { from: X(k), at: layout.edge[k]! }, pq(k, 2), [
+        ...stage('H', [{ from: X(k), at: layout.edge[k]! }], pq(k, 2), [
           'let sig = 1.0 / (1.0 + exp(-acc));',
           put(A(), 'acc * sig'),
           ...(slopes ? [put(S(k), 'sig * (1.0 + acc * (1.0 - sig))')] : []),
@@ -328,9 +387,13 @@ export function edgeTilePass(
       );
       X(k + 1);
       lines.push(
-        ...stage('E', { from: A(), at: layout.edgeOut[k]! }, `${own(X(k))} + bias`, [put(X(k + 1), 'acc')], {
-          prologue: [`let bias = edgeParams[${u(layout.edgeOutBias[k]!)} + o];`],
-        }),
+        ...stage(
+          'E',
+          [{ from: A(), at: layout.edgeOut[k]! }],
+          `${own(X(k))} + bias`,
+          [put(X(k + 1), 'acc')],
+          [`let bias = edgeParams[${u(layout.edgeOutBias[k]!)} + o];`],
+        ),
       );
     }
     return lines;
@@ -350,7 +413,7 @@ export function edgeTilePass(
         lines.push(
           ...stage(
             'H',
-            { from: Eb(), at: layout.edgeOutT[k]! },
+            [{ from: Eb(), at: layout.edgeOutT[k]! }],
             '0.0',
             last ? [`if (rowDir[e] == 0u) { eOut += ${dz}; } else { eIn += ${dz}; }`] : [put(Z(), dz)],
           ),
@@ -365,35 +428,26 @@ export function edgeTilePass(
         // lives now: tileZ in the last layer, before dz uses it; tileS_k, after dz_k read it.
         ...(withT ? [put(shareOf(k), 'g * acc * sig')] : []),
       ];
-      lines.push(...stage('H', { from: X(k), at: layout.message[k]! }, pq(k, 0), dhBody));
-      if (withT) {
-        lines.push(
-          `  for (var e = tid; e < rows; e += ${u(WG)}) {`,
-          '    var t = 0.0;',
-          `    for (var k = 0u; k < ${u(Hp / 4)}; k++) {`,
-          `      t += dot(${shareOf(k)}[e * ${u(Hp / 4)} + k], vec4f(1.0));`,
-          '    }',
-          `    rowT[e] ${k === L - 1 ? '=' : '+='} t;`,
-          '  }',
-          '  workgroupBarrier();',
-        );
+      lines.push(...stage('H', [{ from: X(k), at: layout.message[k]! }], pq(k, 0), dhBody));
+      const reduceShare = withT
+        ? [
+            `  for (var e = tid; e < rows; e += ${u(WG)}) {`,
+            '    var t = 0.0;',
+            `    for (var q = 0u; q < ${u(Hp / 4)}; q++) {`,
+            `      t += dot(${shareOf(k)}[e * ${u(Hp / 4)} + q], vec4f(1.0));`,
+            '    }',
+            `    rowT[e] ${k === L - 1 ? '=' : '+='} t;`,
+            '  }',
+            '  workgroupBarrier();',
+          ]
+        : [];
+      if (last) {
+        lines.push(...reduceShare);
+        continue;
       }
-      if (last) continue;
-      Eb();
-      const twoParts = k < L - 1;
-      lines.push(
-        ...stage(
-          'E',
-          { from: A(), at: layout.messageT[k]! },
-          k === L - 1 ? '0.0' : own(Eb()),
-          [put(Eb(), 'acc')],
-          {
-            barrier: !twoParts,
-          },
-        ),
-      );
-      if (twoParts)
-        lines.push(...stage('E', { from: Z(), at: layout.edgeT[k]! }, own(Eb()), [put(Eb(), 'acc')]));
+      const inputs = [{ from: A(), at: layout.messageT[k]! }];
+      if (k < L - 1) inputs.push({ from: Z(), at: layout.edgeT[k]! });
+      lines.push(...stage('E', inputs, k === L - 1 ? '0.0' : own(Eb()), [put(Eb(), 'acc')]), ...reduceShare);
     }
     return lines;
   };
@@ -406,7 +460,7 @@ export function edgeTilePass(
     body = [
       '  var sum = 0.0;',
       ...forward(layer, L),
-      ...stage('H', { from: X(layer), at: layout.message[layer]! }, pq(layer, 0), [
+      ...stage('H', [{ from: X(layer), at: layout.message[layer]! }], pq(layer, 0), [
         'sum += rowS[e] * acc / (1.0 + exp(-acc));',
       ]),
       '  return sum;',
@@ -430,16 +484,16 @@ export function edgeTilePass(
       '',
     ];
   } else {
-    body = [...forward(L - 1, 0), ...backward(0, false, true)];
+    body = [...forward(L - 1, 0, true), ...backward(0, false, true)];
     result = [
       '/// Per row: Σ_l G_l · silu(h_l) (∂E/∂s but the c_l).',
       'var<workgroup> rowT: array<f32, ROWS>;',
       '',
     ];
   }
-  const perRow = 4 * [...buffers.values()].reduce((a, b) => a + b, 0) + 4 * 7;
+  const perRow = 4 * [...buffers.values()].reduce((a, b) => a + b, 0) + 4 * 7 + 4 * partials;
   const fixed = 4 * 4 * WG;
-  let rows: number = knob().rows ?? 8;
+  let rows = MAX_ROWS;
   while (rows >= 1 && rows * perRow + fixed > workgroupStorage) rows = Math.floor(rows / 2);
   if (rows < 1) return null;
   const source = [
@@ -452,6 +506,7 @@ export function edgeTilePass(
     `const HAS_EDGE_MLP: bool = ${layer < L - 1};`,
     `const NODE_PARAMS = array<u32, 4>(${(layout.node[layer] ?? [-1, -1, -1, -1]).map((v) => u(Math.max(v, 0))).join(', ')});`,
     ...[...buffers].map(([name, width]) => `var<workgroup> ${name}: array<vec4f, ${u(rows * (width / 4))}>;`),
+    ...(partials ? [`var<workgroup> tilePartial: array<f32, ${u(rows * partials)}>;`] : []),
     ...result,
     `fn tileChunk(rows: u32, tid: u32)${returns} {`,
     ...body,

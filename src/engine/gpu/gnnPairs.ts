@@ -198,10 +198,9 @@ export async function compilePairPipelines(
 ): Promise<PairPipelines> {
   const shapes = edgePassShapes(device, model, layout);
   if (!shapes) throw new Error('the GNN pair passes do not fit this device (pairPathFits)');
-  // biome-ignore lint/suspicious/noExplicitAny: TEMP
-  const tile =
-    (globalThis as any).__gnnTile?.atomTile ??
-    Math.min(4, gnnTileSize(model, device.limits.maxComputeWorkgroupStorageSize));
+  // Atoms per workgroup of the per-atom MLP passes: 4 rather than the most that fits (16 for the
+  // shipped model), which took 2.3–2.8× longer per pass on an H100 (fewer, larger workgroups).
+  const tile = Math.min(4, gnnTileSize(model, device.limits.maxComputeWorkgroupStorageSize));
   const tiled = (name: PairPass) =>
     TILE_PASSES.has(name)
       ? [
