@@ -69,22 +69,9 @@ fn loadRows(i: u32, r0: u32, rows: u32, tid: u32) {
   workgroupBarrier();
 }
 
-/// Stores v into lane `c` of *p (one word: the neighbors' lanes are other threads').
+/// Stores v into lane `c` of *p: one word (the neighbors' lanes are other threads').
 fn putLane(p: ptr<workgroup, vec4f>, c: u32, v: f32) {
-  switch c {
-    case 0u: {
-      (*p).x = v;
-    }
-    case 1u: {
-      (*p).y = v;
-    }
-    case 2u: {
-      (*p).z = v;
-    }
-    default: {
-      (*p).w = v;
-    }
-  }
+  (*p)[c] = v;
 }
 
 fn edgeParams4(at: u32) -> vec4f {
