@@ -16,7 +16,9 @@
  *
  * An edge costs E·H multiply-adds per first layer it passes through (plus H·E per edge-MLP output
  * layer), against (2N + E)·H + H·N for the concatenated MLPs of the slot path (gnn.ts); the edge
- * embedding is a table of r (embeddingTable). Memory per pair is 28 bytes (pairs, keys, links, r̄),
+ * embedding is a table of r (gnnEdgeTiles.ts embeddingTable). The per-edge passes (message, edge
+ * backward, pair gradient) run as workgroup tiles generated per model (gnnEdgeTiles.ts); the per-atom
+ * MLPs in tiles of atoms (gnn_tile.wgsl). Memory per pair is 28 bytes (pairs, keys, links, r̄),
  * so large systems fit the storage binding limit. The stages keep the slot path's contract for the
  * decomposition (decomposition/gnnGpu.ts): node features [L+1][N][nDim], n̄ [N][nDim] after each
  * backward stage l ≥ 1 (after backward 0 it holds only the node-MLP part: n⁰'s gradient feeds nothing).
