@@ -492,7 +492,8 @@ export function edgeTilePass(
     ];
   }
   const perRow = 4 * [...buffers.values()].reduce((a, b) => a + b, 0) + 4 * 7 + 4 * partials;
-  const fixed = 4 * 4 * WG;
+  // laneSums (message, edge backward) and the edge backward's hbar (kernels/gnn/pair/*.wgsl).
+  const fixed = 4 * 4 * WG + (pass === 'edgeBackward' ? 4 * 4 * Hp : 0);
   let rows = MAX_ROWS;
   while (rows >= 1 && rows * perRow + fixed > workgroupStorage) rows = Math.floor(rows / 2);
   if (rows < 1) return null;
