@@ -3,9 +3,9 @@
  * atoms sorted into cell order at every build.
  *
  * Every `encode` runs check_displacement (flags a rebuild when a non-NULL atom moved more than
- * skin/2 since the last build) and schedule_rebuild (one thread writes the indirect-dispatch
- * arguments: 0 workgroups when no rebuild is due), then the rebuild passes through
- * dispatchWorkgroupsIndirect: assign_cells (wrap positions into the box, cell and slot per atom),
+ * skin/2 since the last build) and schedule_rebuild (one thread writes a flag: 1 when a rebuild is
+ * due), then the rebuild passes, which return at once when the flag is 0 (not indirect dispatches:
+ * Dawn spends about 0.6 ms of CPU on each): assign_cells (wrap positions into the box, cell and slot per atom),
  * scan_cells (prefix sum), scatter_cells, sort_cells (by original index: deterministic), gather_atoms
  * and copy_sorted (permute positions, velocities and original indices into cell order), build_verlet.
  *

@@ -41,7 +41,7 @@ export interface Engine<C> {
   submit(commands: C): void;
   /**
    * Encodes the neighbor-list check (displacement since the last build > skin/2 triggers a rebuild,
-   * decided on the GPU through indirect dispatch) followed by forces, per-atom energy and virial.
+   * decided on the GPU, no CPU round trip) followed by forces, per-atom energy and virial.
    */
   encodeCompute(commands: C): void;
   /** Encodes the reductions that fill the per-system statistics buffer. */
