@@ -32,6 +32,9 @@
 /// (gnnEdgeTiles.ts packEdgeParams).
 @group(0) @binding(15) var<storage, read> edgeParams: array<f32>;
 
+/// [L][N][HP + 4]: G_l,i, then (c_l,i, 0, 0, 0) (node_backward.wgsl); bound by the backward passes.
+@group(0) @binding(13) var<storage, read> gate: array<f32>;
+
 /// Per row of the chunk: centre c and neighbor nb atoms, length r (Å), switch s and ds/dr (zero
 /// when the row is not an edge: the centre does not select the neighbor), direction (0: i → j).
 var<workgroup> rowC: array<u32, ROWS>;
@@ -72,6 +75,11 @@ fn loadRows(i: u32, r0: u32, rows: u32, tid: u32) {
 /// Stores v into lane `c` of *p: one word (the neighbors' lanes are other threads').
 fn putLane(p: ptr<workgroup, vec4f>, c: u32, v: f32) {
   (*p)[c] = v;
+}
+
+/// Component o of layer l's gate of an atom (o = HP: c_l).
+fn gateAt(l: u32, atom: u32, o: u32) -> f32 {
+  return gate[(l * params.nAtoms + atom) * (HP + 4u) + o];
 }
 
 fn edgeParams4(at: u32) -> vec4f {

@@ -9,14 +9,8 @@
 
 /// [N][N_DIM]: n̄, accumulated into.
 @group(0) @binding(2) var<storage, read_write> nodeGrad: array<f32>;
-/// [L][N][HP + 4]: G_l,i, then (c_l,i, 0, 0, 0) (node_backward.wgsl).
-@group(0) @binding(13) var<storage, read> gate: array<f32>;
 
 var<workgroup> hbar: array<f32, 4u * HP>;
-
-fn gateAt(l: u32, atom: u32, o: u32) -> f32 {
-  return gate[(l * params.nAtoms + atom) * (HP + 4u) + o];
-}
 
 @compute @workgroup_size(TILE_WG)
 fn main(

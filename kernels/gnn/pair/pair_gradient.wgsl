@@ -6,12 +6,6 @@
 
 /// [N][CAP].
 @group(0) @binding(2) var<storage, read_write> rbar: array<f32>;
-/// [L][N][HP + 4]: G_l,i, then (c_l,i, 0, 0, 0) (node_backward.wgsl).
-@group(0) @binding(13) var<storage, read> gate: array<f32>;
-
-fn gateAt(l: u32, atom: u32, o: u32) -> f32 {
-  return gate[(l * params.nAtoms + atom) * (HP + 4u) + o];
-}
 
 @compute @workgroup_size(TILE_WG)
 fn main(
